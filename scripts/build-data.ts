@@ -1,0 +1,237 @@
+/**
+ * The data stage: reads an export folder (DATA_DIR), validates every file, and writes
+ * the per-region files pages read. Any invalid row stops it with the full list of
+ * problems; the previous output is only replaced when everything succeeded.
+ *
+ *   node scripts/build-data.ts [--data DIR] [--out DIR]
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
+import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
+import { ingestFile, type FileReport } from '../src/lib/ingest.ts';
+import { buildRegions, type Region } from '../src/lib/regions.ts';
+import { VillageAccumulator, rollUp } from '../src/lib/aggregate.ts';
+import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
+
+/** Where the data stage reads and writes, and how it reports. */
+export interface DataStageOptions {
+  dataDir: string;
+  outDir: string;
+  /** Full issue list, one per line (every problem, however many). */
+  reportFile: string;
+  log: (line: string) => void;
+}
+
+/** Result of a data stage run. */
+export interface DataStageResult {
+  ok: boolean;
+  reports: FileReport[];
+  errors: number;
+  warnings: number;
+}
+
+const CONSOLE_ISSUES = 200;
+const FLUSH_ROWS = 200_000;
+
+/** Streams a file's bytes while hashing them. */
+function hashedStream(path: string, hash: ReturnType<typeof createHash>): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      yield chunk as Uint8Array;
+    }
+  })();
+}
+
+/** Runs the data stage; returns ok=false (after logging the problems) when the export is invalid. */
+export async function runDataStage(opts: DataStageOptions): Promise<DataStageResult> {
+  const { dataDir, log } = opts;
+  const outDir = resolve(opts.outDir);
+  const tmpDir = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true });
+  mkdirSync(dirname(opts.reportFile), { recursive: true });
+  writeFileSync(opts.reportFile, '');
+
+  const shown: Issue[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let pendingReport: string[] = [];
+  const onIssue = (issue: Issue): void => {
+    if (issue.severity === 'error') errors++;
+    else warnings++;
+    if (shown.length < CONSOLE_ISSUES) shown.push(issue);
+    pendingReport.push(formatIssue(issue));
+    if (pendingReport.length >= 10_000) flushReport();
+  };
+  const flushReport = (): void => {
+    if (pendingReport.length) appendFileSync(opts.reportFile, pendingReport.join('\n') + '\n');
+    pendingReport = [];
+  };
+  const reports: Array<FileReport & { sha256: string; bytes: number }> = [];
+  const missing = (file: string): boolean => {
+    if (existsSync(join(dataDir, file))) return false;
+    onIssue(makeIssue({ file, line: 0, column: '', problem: `导出文件夹 ${dataDir} 中没有 ${file}`, expected: '导出文件夹包含 payments.csv、regions.csv、enrollment.csv', fix: '把该文件放进导出文件夹，或用 DATA_DIR 指向正确的文件夹' }));
+    return true;
+  };
+  async function ingest<T>(spec: (typeof FILES)[keyof typeof FILES], onRecord: (r: T, line: number) => void, check?: Parameters<typeof ingestFile<T>>[0]['check']): Promise<void> {
+    if (missing(spec.file)) return;
+    const path = join(dataDir, spec.file);
+    const hash = createHash('sha256');
+    const report = await ingestFile<T>({ file: spec.file, bytes: hashedStream(path, hash), fields: spec.fields, onRecord, onIssue, check });
+    reports.push({ ...report, sha256: hash.digest('hex'), bytes: statSync(path).size });
+  }
+
+  // 1. Site config (optional).
+  let config: SiteConfig = SiteConfigSchema.parse({});
+  const configPath = join(dataDir, 'site.json');
+  if (existsSync(configPath)) {
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (err) {
+      onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: `不是有效的 JSON：${(err as Error).message}`, expected: 'JSON 格式的站点配置', fix: '检查逗号、引号和括号是否成对' }));
+    }
+    if (raw !== null) {
+      const parsed = SiteConfigSchema.safeParse(raw);
+      if (parsed.success) config = parsed.data;
+      else for (const i of parsed.error.issues) onIssue(makeIssue({ file: 'site.json', line: 0, column: i.path.join('.'), problem: i.message, expected: '见 data/README.md 的站点配置说明', fix: '按说明修改该项' }));
+    }
+  } else {
+    onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: '没有站点配置，使用默认值（发布单位、异议电话等为通用内容）', expected: '导出文件夹中的 site.json', fix: '参照 data/README.md 写一个 site.json', severity: 'warning' }));
+  }
+
+  // 2. Regions.
+  const regionRows: Array<RegionCells & { line: number }> = [];
+  await ingest<RegionCells>(FILES.regions, (r, line) => regionRows.push({ ...r, line }));
+  const tree = buildRegions(FILES.regions.file, regionRows);
+  tree.issues.forEach(onIssue);
+  const byCode = new Map<string, Region>(tree.regions.map((r) => [r.code, r]));
+  const unknownRegion = (code: string, line: number, file: string, column: string): Issue[] =>
+    byCode.get(code)?.level === 'village' ? [] : [makeIssue({ file, line, column, value: code, problem: '区划代码不在 regions.csv 的村（社区）中', expected: 'regions.csv 中列出的村（社区）代码', fix: '核对代码是否录错；若是新设村（社区），在 regions.csv 中加上它' })];
+
+  // 3. Enrollment.
+  const acc = new VillageAccumulator(config.collection);
+  const seenEnroll = new Map<string, number>();
+  await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), (r, line, col) => {
+    const key = `${r.coverage_year}:${r.region_code}`;
+    const first = seenEnroll.get(key);
+    if (first !== undefined) return [makeIssue({ file: FILES.enrollment.file, line, column: col('region_code'), value: r.region_code, problem: `同一村同一年度重复（第 ${first} 行已有）`, expected: '每村每年度一行', fix: '删除重复行，保留正确的人数' })];
+    seenEnroll.set(key, line);
+    return unknownRegion(r.region_code, line, FILES.enrollment.file, col('region_code'));
+  });
+
+  // 4. Payments, streamed: rows go to per-village files as they pass.
+  const rowsDir = join(tmpDir, 'rows');
+  const buffers = new Map<string, string[][]>();
+  const started = new Set<string>();
+  let buffered = 0;
+  let maxPaid = '';
+  const flushRows = (): void => {
+    for (const [key, rows] of buffers) {
+      const [year, code] = key.split(':') as [string, string];
+      const path = join(rowsDir, year, `${code}.csv`);
+      const first = !started.has(key);
+      if (first) {
+        mkdirSync(dirname(path), { recursive: true });
+        started.add(key);
+      }
+      appendFileSync(path, toCsv(rows, first));
+    }
+    buffers.clear();
+    buffered = 0;
+  };
+  await ingest<PaymentCells>(FILES.payments, (p) => {
+    acc.add(p);
+    if (p.paid_on > maxPaid) maxPaid = p.paid_on;
+    if (errors > 0) return; // an invalid export is not published: stop writing rows
+    const key = `${p.coverage_year}:${p.region_code}`;
+    let list = buffers.get(key);
+    if (!list) buffers.set(key, (list = []));
+    list.push(publicCells(p));
+    if (++buffered >= FLUSH_ROWS) flushRows();
+  }, (p, line, col) => {
+    const issues = unknownRegion(p.region_code, line, FILES.payments.file, col('region_code'));
+    const from = `${p.coverage_year - 1}-01-01`;
+    const to = `${p.coverage_year}-12-31`;
+    if (p.paid_on < from || p.paid_on > to) {
+      issues.push(makeIssue({ file: FILES.payments.file, line, column: col('paid_on'), value: p.paid_on, problem: `缴费日期与待遇年度 ${p.coverage_year} 不符`, expected: `${from} 至 ${to} 之间（${p.coverage_year} 年度的保费在 ${p.coverage_year - 1} 年征缴）`, fix: '核对待遇年度和缴费日期是否填反或录错' }));
+    }
+    return issues;
+  });
+  flushReport();
+
+  const totalRead = reports.reduce((n, r) => n + r.read, 0);
+  for (const r of reports) {
+    const enc = r.encoding ? `，编码 ${r.encoding === 'gb18030' ? 'GB18030' : r.encoding === 'utf-8-bom' ? 'UTF-8（带 BOM）' : 'UTF-8'}` : '';
+    log(`核对 ${r.file}：读取 ${r.read} 行 = 有效 ${r.valid} 行 + 有误 ${r.rejected} 行${enc}`);
+  }
+
+  if (errors > 0) {
+    shown.sort(compareIssues);
+    log('');
+    for (const issue of shown) log(formatIssue(issue));
+    if (errors + warnings > shown.length) log(`……另有 ${errors + warnings - shown.length} 条未在此列出`);
+    log('');
+    log(`导出数据有 ${errors} 处错误${warnings ? `、${warnings} 处提示` : ''}，本次未发布（已发布的网站保持不变）。`);
+    log(`完整问题清单（每条含文件、行号、列、值、应为、修改方法）：${resolve(opts.reportFile)}`);
+    rmSync(tmpDir, { recursive: true, force: true });
+    return { ok: false, reports, errors, warnings };
+  }
+  flushRows();
+
+  // 5. Aggregate and write the per-region files.
+  const villages = acc.villages();
+  const all = rollUp(villages, config.collection);
+  const years = [...new Set(all.map((s) => s.year))].sort();
+  const statsByKey = new Map(all.map((s) => [`${s.year}:${s.code}`, s]));
+  const regionYears = new Map<string, number[]>();
+  for (const s of all) {
+    if (!byCode.has(s.code)) continue;
+    const list = regionYears.get(s.code) ?? [];
+    list.push(s.year);
+    regionYears.set(s.code, list);
+    const region = byCode.get(s.code)!;
+    const children = region.children.flatMap((c) => {
+      const cs = statsByKey.get(`${s.year}:${c}`);
+      return cs ? [childSummary(cs, byCode.get(c)!.name)] : [];
+    });
+    const file: StatsFile = { ...s, name: region.name, children };
+    const path = join(tmpDir, 'stats', String(s.year), `${s.code}.json`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(file));
+  }
+  const published: PublishedRegion[] = tree.regions.map((r) => ({ ...r, years: regionYears.get(r.code) ?? [] }));
+  const meta: SiteMeta = {
+    siteName: config.siteName,
+    baseUrl: config.baseUrl,
+    asOf: config.asOf ?? maxPaid,
+    years,
+    tops: tree.regions.filter((r) => r.parent === null).map((r) => r.code),
+    config,
+    inputs: reports,
+  };
+  writeFileSync(join(tmpDir, 'regions.json'), JSON.stringify(published));
+  writeFileSync(join(tmpDir, 'meta.json'), JSON.stringify(meta, null, 1));
+
+  const rowsPublished = villages.reduce((n, v) => n + v.rows, 0);
+  const payments = reports.find((r) => r.file === FILES.payments.file);
+  if (payments && rowsPublished !== payments.valid) throw new Error(`reconciliation failed: ${payments.valid} valid rows, ${rowsPublished} published`);
+  log(`发布：${villages.length} 个村（社区）年度公示，${rowsPublished} 行缴费记录，${years.join('、')} 年度${warnings ? `；${warnings} 条提示见 ${resolve(opts.reportFile)}` : ''}。`);
+  void totalRead;
+
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(tmpDir, outDir);
+  return { ok: true, reports, errors, warnings };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' } } });
+  const dataDir = resolve(values.data ?? process.env.DATA_DIR ?? 'data/sample');
+  const outDir = resolve(values.out ?? process.env.SITE_DATA_DIR ?? '.data');
+  const result = await runDataStage({ dataDir, outDir, reportFile: resolve('reports/data-issues.txt'), log: (l) => console.log(l) });
+  process.exitCode = result.ok ? 0 : 1;
+}

@@ -1,0 +1,94 @@
+/**
+ * Shapes of the data stage's output (the files pages read) and the public CSV of a
+ * village's rows. Pure: the data stage script writes these, pages read them.
+ */
+import Papa from 'papaparse';
+import type { PaymentCells, SiteConfig } from './contract.ts';
+import type { Region } from './regions.ts';
+import type { RegionYearStats } from './aggregate.ts';
+import type { FileReport } from './ingest.ts';
+
+/** Headers of a published village CSV: the contract's Chinese headers, so it can be re-ingested. */
+export const PUBLIC_CSV_HEADERS = ['待遇年度', '区划代码', '姓名', '身份证号', '缴费金额', '缴费日期', '缴费渠道', '到账状态'] as const;
+
+/** Formats fen as yuan with two decimals: 40000 → "400.00". */
+export function formatYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** The published cells of one payment (no subsidy, age band or lookup key: those stay aggregate). */
+export function publicCells(p: PaymentCells): string[] {
+  return [String(p.coverage_year), p.region_code, p.name, p.id_number, formatYuan(p.amount), p.paid_on, p.channel, p.status];
+}
+
+/** CSV text of rows, RFC 4180, with formula-like cells defused for spreadsheet users. */
+export function toCsv(rows: string[][], withHeader: boolean): string {
+  const body = Papa.unparse(rows, { header: false, newline: '\n', escapeFormulae: true });
+  const head = withHeader ? PUBLIC_CSV_HEADERS.join(',') + '\n' : '';
+  return head + body + (rows.length ? '\n' : '');
+}
+
+/** A published row as pages read it back. */
+export interface PublicRow {
+  name: string;
+  idNumber: string;
+  amount: string;
+  paidOn: string;
+  channel: string;
+  status: string;
+}
+
+/** Parses a published village CSV back into rows. */
+export function parsePublicCsv(text: string): PublicRow[] {
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: true });
+  return parsed.data.slice(1).map((c) => ({
+    name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '',
+  }));
+}
+
+function unescapeFormula(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/** One child of a region in its year summary (for lists and rankings). */
+export interface ChildSummary {
+  code: string;
+  name: string;
+  shouldEnroll: number | null;
+  enrolled: number;
+  rate: number | null;
+  rows: number;
+  pending: number;
+  refunded: number;
+}
+
+/** stats/{year}/{code}.json: a region-year's figures with its children's headlines. */
+export interface StatsFile extends RegionYearStats {
+  name: string;
+  children: ChildSummary[];
+}
+
+/** A region in regions.json, with the coverage years it has figures for. */
+export interface PublishedRegion extends Region {
+  years: number[];
+}
+
+/** meta.json: what this publication is and where it came from. */
+export interface SiteMeta {
+  siteName: string;
+  baseUrl: string;
+  /** "As of" date of the data, from the export (site.json asOf or the latest payment date). */
+  asOf: string;
+  years: number[];
+  /** Regions with no parent in this site (usually the county). */
+  tops: string[];
+  config: SiteConfig;
+  inputs: Array<FileReport & { sha256: string; bytes: number }>;
+}
+
+/** Child headline of a stats row. */
+export function childSummary(s: RegionYearStats, name: string): ChildSummary {
+  return { code: s.code, name, shouldEnroll: s.shouldEnroll, enrolled: s.enrolled, rate: s.rate, rows: s.rows, pending: s.byStatus['未到账'].count, refunded: s.byStatus['已退费'].count };
+}
