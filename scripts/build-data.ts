@@ -13,6 +13,7 @@ import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type 
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
 import { ingestFile, type FileReport } from '../src/lib/ingest.ts';
 import { buildRegions, type Region } from '../src/lib/regions.ts';
+import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
 import { VillageAccumulator, rollUp } from '../src/lib/aggregate.ts';
 import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 
@@ -110,19 +111,10 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   const tree = buildRegions(FILES.regions.file, regionRows);
   tree.issues.forEach(onIssue);
   const byCode = new Map<string, Region>(tree.regions.map((r) => [r.code, r]));
-  const unknownRegion = (code: string, line: number, file: string, column: string): Issue[] =>
-    byCode.get(code)?.level === 'village' ? [] : [makeIssue({ file, line, column, value: code, problem: '区划代码不在 regions.csv 的村（社区）中', expected: 'regions.csv 中列出的村（社区）代码', fix: '核对代码是否录错；若是新设村（社区），在 regions.csv 中加上它' })];
 
   // 3. Enrollment.
   const acc = new VillageAccumulator(config.collection);
-  const seenEnroll = new Map<string, number>();
-  await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), (r, line, col) => {
-    const key = `${r.coverage_year}:${r.region_code}`;
-    const first = seenEnroll.get(key);
-    if (first !== undefined) return [makeIssue({ file: FILES.enrollment.file, line, column: col('region_code'), value: r.region_code, problem: `同一村同一年度重复（第 ${first} 行已有）`, expected: '每村每年度一行', fix: '删除重复行，保留正确的人数' })];
-    seenEnroll.set(key, line);
-    return unknownRegion(r.region_code, line, FILES.enrollment.file, col('region_code'));
-  });
+  await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), checkEnrollment(byCode));
 
   // 4. Payments, streamed: rows go to per-village files as they pass.
   const rowsDir = join(tmpDir, 'rows');
@@ -153,18 +145,9 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     if (!list) buffers.set(key, (list = []));
     list.push(publicCells(p));
     if (++buffered >= FLUSH_ROWS) flushRows();
-  }, (p, line, col) => {
-    const issues = unknownRegion(p.region_code, line, FILES.payments.file, col('region_code'));
-    const from = `${p.coverage_year - 1}-01-01`;
-    const to = `${p.coverage_year}-12-31`;
-    if (p.paid_on < from || p.paid_on > to) {
-      issues.push(makeIssue({ file: FILES.payments.file, line, column: col('paid_on'), value: p.paid_on, problem: `缴费日期与待遇年度 ${p.coverage_year} 不符`, expected: `${from} 至 ${to} 之间（${p.coverage_year} 年度的保费在 ${p.coverage_year - 1} 年征缴）`, fix: '核对待遇年度和缴费日期是否填反或录错' }));
-    }
-    return issues;
-  });
+  }, checkPayment(byCode));
   flushReport();
 
-  const totalRead = reports.reduce((n, r) => n + r.read, 0);
   for (const r of reports) {
     const enc = r.encoding ? `，编码 ${r.encoding === 'gb18030' ? 'GB18030' : r.encoding === 'utf-8-bom' ? 'UTF-8（带 BOM）' : 'UTF-8'}` : '';
     log(`核对 ${r.file}：读取 ${r.read} 行 = 有效 ${r.valid} 行 + 有误 ${r.rejected} 行${enc}`);
@@ -221,7 +204,6 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   const payments = reports.find((r) => r.file === FILES.payments.file);
   if (payments && rowsPublished !== payments.valid) throw new Error(`reconciliation failed: ${payments.valid} valid rows, ${rowsPublished} published`);
   log(`发布：${villages.length} 个村（社区）年度公示，${rowsPublished} 行缴费记录，${years.join('、')} 年度${warnings ? `；${warnings} 条提示见 ${resolve(opts.reportFile)}` : ''}。`);
-  void totalRead;
 
   rmSync(outDir, { recursive: true, force: true });
   renameSync(tmpDir, outDir);

@@ -1,0 +1,54 @@
+/**
+ * Renders the data contract as Markdown (data/README.md and the 数据说明 page), so the
+ * documentation cannot drift from the schema.
+ */
+import { FILES, type FieldSpec } from './contract.ts';
+
+function fieldTable(fields: readonly FieldSpec[]): string {
+  const rows = fields.map((f) => `| ${f.label} | \`${f.key}\` | ${f.required ? '必填' : '可选'} | ${f.description} | \`${f.example}\` |`);
+  return ['| 中文表头 | 英文表头 | 必填 | 说明 | 示例 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The full data/README.md text. */
+export function renderDataReadme(): string {
+  const parts = [
+    '# 导出数据约定（Data contract）',
+    '',
+    '<!-- Generated from src/lib/contract.ts by `npm run docs:data`; a test checks it is current. Do not edit by hand. -->',
+    '',
+    '发布一次公示所需的导出文件放在同一个文件夹里，构建时用环境变量 `DATA_DIR` 指向它：',
+    '',
+    '```sh',
+    'DATA_DIR=/path/to/export npm run build',
+    '```',
+    '',
+    '- 编码：UTF-8（带或不带 BOM）或 GB18030（Excel 中文版默认），自动识别；换行 CRLF 或 LF 均可。',
+    '- 表头：中文或英文均可；全角/半角标点、空格和单位括号（如「缴费金额（元）」）不影响识别。',
+    '- 任何一行有误，本次不发布，并列出全部问题（文件、行号、列、值、应为、修改方法）；已发布的网站保持不变。',
+    '- 个人信息：姓名只保留姓，身份证号只保留前 6 位和后 4 位；任何一列出现手机号码或完整身份证号都会被拒绝。',
+    '',
+  ];
+  for (const spec of Object.values(FILES)) {
+    parts.push(`## ${spec.file}：${spec.title}`, '', fieldTable(spec.fields), '');
+  }
+  parts.push(
+    '`regions.csv` 列出本县（市、区）、各乡镇（街道）和各村（社区），上级由代码推出：村 `420583103201` 属于乡镇 `420583103000`，乡镇属于县 `420583000000`。',
+    '',
+    '## site.json：站点配置（可选）',
+    '',
+    '缺省时使用默认值并给出提示。',
+    '',
+    '| 字段 | 说明 | 默认 |',
+    '| --- | --- | --- |',
+    '| `siteName` | 网站名称 | 医保缴费公示 |',
+    '| `baseUrl` | 网站的公开地址，用于规范链接和二维码 | https://gongshi.example.cn |',
+    '| `asOf` | 数据截至日期 YYYY-MM-DD（取自导出，不取构建机器的时钟） | 最晚的缴费日期 |',
+    '| `issuer` | 发布单位：`{ "区划代码": "单位名称" }`，县或乡镇，向上查找 | 无 |',
+    '| `objection.phone` / `.address` / `.days` | 异议反馈电话（办公电话，不要填个人手机）、地点、公示天数 | 12393 / 空 / 7 |',
+    '| `collection.start` / `.end` | 集中征缴期 MM-DD（N 年度在 N-1 年） | 09-01 / 12-31 |',
+    '| `milestones` | 进度节点 `[{ "date": "11-20", "rate": 0.8 }]` | 11-20 80%，12-20 95% |',
+    '| `target` | 参保率目标 | 0.95 |',
+    '',
+  );
+  return parts.join('\n');
+}
