@@ -16,6 +16,8 @@ import { buildRegions, type Region } from '../src/lib/regions.ts';
 import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
 import { VillageAccumulator, rollUp } from '../src/lib/aggregate.ts';
 import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
+import { LookupStage } from './lookup-stage.ts';
+import { PendingStage } from './pending-stage.ts';
 
 /** Where the data stage reads and writes, and how it reports. */
 export interface DataStageOptions {
@@ -122,6 +124,10 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   const started = new Set<string>();
   let buffered = 0;
   let maxPaid = '';
+  // 序号 of each row in its village-year file; lookup shards and 未到账 lists point back to it.
+  const rowNumbers = new Map<string, number>();
+  const lookup = new LookupStage(tmpDir, byCode);
+  const pending = new PendingStage(tmpDir);
   const flushRows = (): void => {
     for (const [key, rows] of buffers) {
       const [year, code] = key.split(':') as [string, string];
@@ -144,6 +150,10 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     let list = buffers.get(key);
     if (!list) buffers.set(key, (list = []));
     list.push(publicCells(p));
+    const row = (rowNumbers.get(key) ?? 0) + 1;
+    rowNumbers.set(key, row);
+    lookup.add(p, row);
+    pending.add(p, row);
     if (++buffered >= FLUSH_ROWS) flushRows();
   }, checkPayment(byCode));
   flushReport();
@@ -165,6 +175,18 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     return { ok: false, reports, errors, warnings };
   }
   flushRows();
+  pending.flush();
+
+  // Lookup shards and 两头缴, bucket by bucket; duplicate counts go into the village figures before they are rolled up.
+  const found = lookup.finish(config.lookup ?? null);
+  for (const [key, n] of found.duplicates) {
+    const [year, code] = key.split(':') as [string, string];
+    acc.setDuplicates(code, Number(year), n);
+  }
+  const li = found.index;
+  if (li.records > 0) {
+    log(`查询：${li.persons} 人、${li.records} 条记录，${li.shardCount} 个分片（每个 ${li.shardBytes} 字节）；两头缴 ${li.duplicatePersons} 人${li.params ? '' : '。site.json 中没有 lookup.salt，“查我的缴费”页暂不开放：用 npm run anonymize 处理原始导出会生成它'}。`);
+  }
 
   // 5. Aggregate and write the per-region files.
   const villages = acc.villages();

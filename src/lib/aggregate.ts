@@ -53,6 +53,12 @@ export interface RegionYearStats {
   daily: { start: string; end: string; counts: number[]; before: number; after: number };
   /** Villages with rows or 应参保人数 under this region (1 for a village). */
   villages: number;
+  /**
+   * 已到账 rows that are part of a 两头缴: the same person (查询码) credited in another
+   * village for the same year. Counted per row, so a person credited in two villages of
+   * one township counts twice for the township. 0 when the export has no 查询码.
+   */
+  duplicates: number;
 }
 
 /** The collection period of a coverage year as ISO dates: `MM-DD` of year N-1. */
@@ -80,6 +86,7 @@ function emptyStats(code: string, year: number, period: { start: string; end: st
     bySubsidy: {}, byAgeBand: {},
     daily: { start: period.start, end: period.end, counts: new Array<number>(Math.max(0, length)).fill(0), before: 0, after: 0 },
     villages: 0,
+    duplicates: 0,
   };
 }
 
@@ -131,6 +138,11 @@ export class VillageAccumulator {
     else s.daily.counts[day]!++;
   }
 
+  /** Records how many of a village-year's rows are part of a 两头缴 (found after all rows streamed past). */
+  setDuplicates(code: string, year: number, rows: number): void {
+    this.get(code, year).duplicates = rows;
+  }
+
   /** Records 应参保人数 of a village-year (creating it when it has no payments). */
   setShouldEnroll(code: string, year: number, shouldEnroll: number): void {
     this.get(code, year).shouldEnroll = shouldEnroll;
@@ -156,6 +168,7 @@ function addInto(target: RegionYearStats, s: RegionYearStats): void {
   target.rows += s.rows;
   target.enrolled += s.enrolled;
   target.villages += s.villages;
+  target.duplicates += s.duplicates;
   for (const k of STATUSES) {
     target.byStatus[k].count += s.byStatus[k].count;
     target.byStatus[k].amountFen += s.byStatus[k].amountFen;

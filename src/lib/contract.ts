@@ -5,6 +5,7 @@
  */
 import { z } from 'astro/zod';
 import { isMaskedName, MASKED_ID_PATTERN } from './mask.ts';
+import { DEFAULT_ITERATIONS, MIN_ITERATIONS, SALT_PATTERN } from './token.ts';
 
 /** What a failed cell check reports: what is wrong, what was expected, how to fix it. */
 export interface CellProblem {
@@ -265,6 +266,15 @@ export const SiteConfigSchema = z.object({
   collection: z.object({ start: monthDay.default('09-01'), end: monthDay.default('12-31') }).default({ start: '09-01', end: '12-31' }),
   milestones: z.array(z.object({ date: monthDay, rate: z.number().min(0).max(1.5) })).default([{ date: '11-20', rate: 0.8 }, { date: '12-20', rate: 0.95 }]),
   target: z.number().min(0).max(1.5).default(0.95),
+  /**
+   * Public parameters of the lookup tokens (查询码), written by `npm run anonymize` on its
+   * first run; without them the lookup page is switched off. Never change them once
+   * published: every resident's token would change.
+   */
+  lookup: z.object({
+    salt: z.string().regex(SALT_PATTERN, { error: '应为 32 至 64 位小写十六进制字符，由 npm run anonymize 生成' }),
+    iterations: z.number().int().min(MIN_ITERATIONS, { error: `不应小于 ${MIN_ITERATIONS}` }).max(10_000_000).default(DEFAULT_ITERATIONS),
+  }).optional(),
 });
 
 /** site.json as written by an official. */

@@ -62,6 +62,8 @@ export interface ChildSummary {
   rows: number;
   pending: number;
   refunded: number;
+  /** Rows that are part of a 两头缴 (see RegionYearStats.duplicates). */
+  duplicates: number;
 }
 
 /** stats/{year}/{code}.json: a region-year's figures with its children's headlines. */
@@ -90,5 +92,5 @@ export interface SiteMeta {
 
 /** Child headline of a stats row. */
 export function childSummary(s: RegionYearStats, name: string): ChildSummary {
-  return { code: s.code, name, shouldEnroll: s.shouldEnroll, enrolled: s.enrolled, rate: s.rate, rows: s.rows, pending: s.byStatus['未到账'].count, refunded: s.byStatus['已退费'].count };
+  return { code: s.code, name, shouldEnroll: s.shouldEnroll, enrolled: s.enrolled, rate: s.rate, rows: s.rows, pending: s.byStatus['未到账'].count, refunded: s.byStatus['已退费'].count, duplicates: s.duplicates };
 }

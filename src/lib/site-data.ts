@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
+import type { DupesFile } from './duplicates.ts';
+import type { LookupIndex } from './lookup.ts';
+import { parsePendingCsv, type PendingRow } from './pending.ts';
 
 const dir = resolve(process.env.SITE_DATA_DIR ?? '.data');
 const cache = new Map<string, unknown>();
@@ -57,4 +60,37 @@ export function getRowsCsv(year: number, code: string): string {
 export function getRows(year: number, code: string): PublicRow[] {
   const text = getRowsCsv(year, code);
   return text ? parsePublicCsv(text) : [];
+}
+
+/** How the lookup shards were cut and the public token parameters, or null when the data stage wrote none. */
+export function getLookupIndex(): LookupIndex | null {
+  try {
+    return readJson<LookupIndex>('lookup/index.json');
+  } catch {
+    return null;
+  }
+}
+
+/** The bytes of one lookup shard (`lookup/s/{prefix}.bin`, padded). */
+export function getLookupShard(prefix: string): Uint8Array {
+  if (!/^[0-9a-f]{1,3}$/.test(prefix)) throw new Error(`not a shard prefix: ${prefix}`);
+  return readFileSync(join(dir, 'lookup', 's', `${prefix}.bin`));
+}
+
+/** The 两头缴 rows of a village-year (empty when it has none). */
+export function getDupes(year: number, code: string): DupesFile {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'dupes', String(year), `${code}.json`), 'utf8')) as DupesFile;
+  } catch {
+    return { year, code, rows: [] };
+  }
+}
+
+/** The 未到账 payments of a township's villages in a year, by village and 序号 (empty when none). */
+export function getPending(year: number, township: string): PendingRow[] {
+  try {
+    return parsePendingCsv(readFileSync(join(dir, 'pending', String(year), `${township}.csv`), 'utf8'));
+  } catch {
+    return [];
+  }
 }

@@ -1,0 +1,158 @@
+/**
+ * The data stage's part for the private lookup and 两头缴: as payments stream past,
+ * each one with a `person_key` is appended to a spill file named by the key's first 3
+ * hex characters (4,096 buckets), so every record of one person lands in one bucket.
+ * At the end the buckets are read one at a time (memory bounded by one bucket, whatever
+ * the number of rows), duplicates are found person by person, and the padded shards,
+ * the per-village duplicate marks and the lookup index are written.
+ *
+ *   outDir/lookup/index.json        LookupIndex
+ *   outDir/lookup/s/{prefix}.bin    shards, all the same size
+ *   outDir/dupes/{year}/{code}.json DupesFile of village-years with a 两头缴
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PaymentCells } from '../src/lib/contract.ts';
+import { findDuplicates, sortMarks, type DuplicateMark, type DupesFile } from '../src/lib/duplicates.ts';
+import { KEY_HEX, LOOKUP_VERSION, MAX_PREFIX_LENGTH, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type LookupRecord, type ShardEntry } from '../src/lib/lookup.ts';
+import { pageOfRow, yearPath } from '../src/lib/notice.ts';
+import { formatYuan } from '../src/lib/publish.ts';
+import type { Region } from '../src/lib/regions.ts';
+import type { TokenParams } from '../src/lib/token.ts';
+
+/** A spilled payment: key, year, village, 序号, status, fen, date, channel, masked name, masked ID. */
+type SpillRow = [key: string, year: number, code: string, row: number, status: string, amountFen: number, paidOn: string, channel: string, name: string, idNumber: string];
+
+const FLUSH_RECORDS = 100_000;
+
+/** What {@link LookupStage.finish} hands back to the data stage. */
+export interface LookupStageResult {
+  index: LookupIndex;
+  /** Rows that are part of a 两头缴, per `year:code` of a village. */
+  duplicates: Map<string, number>;
+}
+
+/** Collects payments for the lookup shards and the 两头缴 detection while they stream past. */
+export class LookupStage {
+  private readonly outDir: string;
+  private readonly spillDir: string;
+  private readonly regions: ReadonlyMap<string, Region>;
+  private buffers = new Map<string, string[]>();
+  private buffered = 0;
+  private records = 0;
+
+  constructor(outDir: string, regions: ReadonlyMap<string, Region>) {
+    this.outDir = outDir;
+    this.regions = regions;
+    this.spillDir = join(outDir, '.lookup-spill');
+    rmSync(this.spillDir, { recursive: true, force: true });
+    mkdirSync(this.spillDir, { recursive: true });
+  }
+
+  /** Adds one published payment and its 序号 in the village-year's notice. */
+  add(p: PaymentCells, row: number): void {
+    const key = p.person_key;
+    if (!key) return;
+    const bucket = key.slice(0, MAX_PREFIX_LENGTH);
+    let list = this.buffers.get(bucket);
+    if (!list) this.buffers.set(bucket, (list = []));
+    list.push(JSON.stringify([key, p.coverage_year, p.region_code, row, p.status, p.amount, p.paid_on, p.channel, p.name, p.id_number] satisfies SpillRow));
+    this.records++;
+    if (++this.buffered >= FLUSH_RECORDS) this.flush();
+  }
+
+  /** Appends buffered records to their spill files. */
+  flush(): void {
+    for (const [bucket, lines] of this.buffers) appendFileSync(join(this.spillDir, `${bucket}.jsonl`), lines.join('\n') + '\n');
+    this.buffers.clear();
+    this.buffered = 0;
+  }
+
+  private readonly placeCache = new Map<string, string>();
+  /** Names from below the site's top region down to the village ("顾家店镇 沙碛坪村"). */
+  private place(code: string): string {
+    let name = this.placeCache.get(code);
+    if (name === undefined) {
+      const names: string[] = [];
+      for (let r = this.regions.get(code); r && r.parent !== null; r = this.regions.get(r.parent)) names.unshift(r.name);
+      this.placeCache.set(code, (name = names.join(' ')));
+    }
+    return name;
+  }
+
+  /** Reads the spill bucket by bucket; writes shards, duplicate marks and the index; removes the spill. */
+  finish(params: TokenParams | null): LookupStageResult {
+    this.flush();
+    const prefixLength = prefixLengthFor(this.records);
+    const shardDir = join(this.outDir, 'lookup', 's');
+    mkdirSync(shardDir, { recursive: true });
+    const marks = new Map<string, DuplicateMark[]>();
+    const duplicates = new Map<string, number>();
+    let persons = 0;
+    let duplicatePersons = 0;
+    let shardBytes = 0;
+    const prefixes = shardPrefixes(prefixLength);
+    const subBuckets = prefixLength === MAX_PREFIX_LENGTH ? [''] : shardPrefixes(MAX_PREFIX_LENGTH - prefixLength);
+
+    for (const prefix of prefixes) {
+      const people = new Map<string, SpillRow[]>();
+      for (const sub of subBuckets) {
+        const path = join(this.spillDir, `${prefix}${sub}.jsonl`);
+        if (!existsSync(path)) continue;
+        for (const line of readFileSync(path, 'utf8').split('\n')) {
+          if (!line) continue;
+          const r = JSON.parse(line) as SpillRow;
+          let list = people.get(r[0]);
+          if (!list) people.set(r[0], (list = []));
+          list.push(r);
+        }
+      }
+      const entries: ShardEntry[] = [];
+      for (const [key, rows] of people) {
+        persons++;
+        const flagged = new Set<number>();
+        const hits = findDuplicates(rows.map(([, year, code, row, status]) => ({ year, code, row, status })));
+        for (const hit of hits) {
+          const [, year, code, row] = rows[hit.index]!;
+          flagged.add(hit.index);
+          const vy = `${year}:${code}`;
+          let list = marks.get(vy);
+          if (!list) marks.set(vy, (list = []));
+          list.push({ row, others: hit.others });
+          duplicates.set(vy, (duplicates.get(vy) ?? 0) + 1);
+        }
+        if (hits.length) duplicatePersons++;
+        rows.forEach(([, year, code, row, status, amountFen, paidOn, channel, name, idNumber], i) => {
+          const record: LookupRecord = {
+            year, code, row, status, amount: formatYuan(amountFen), paidOn, channel, name, idNumber,
+            place: this.place(code), href: yearPath(code, year, pageOfRow(row - 1)), duplicate: flagged.has(i),
+          };
+          entries.push(toEntry(key, prefixLength, record));
+        });
+      }
+      const path = join(shardDir, `${prefix}.bin`);
+      writeFileSync(path, renderShard(entries));
+      shardBytes = Math.max(shardBytes, statSync(path).size);
+    }
+    // Pad every shard to the size of the largest, so a response's size says nothing about whose it is.
+    for (const prefix of prefixes) {
+      const path = join(shardDir, `${prefix}.bin`);
+      const missing = shardBytes - statSync(path).size;
+      if (missing > 0) appendFileSync(path, ' '.repeat(missing));
+    }
+    for (const [vy, list] of [...marks].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const [year, code] = vy.split(':') as [string, string];
+      const file: DupesFile = { year: Number(year), code, rows: sortMarks(list) };
+      const path = join(this.outDir, 'dupes', year, `${code}.json`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(file));
+    }
+    const index: LookupIndex = {
+      version: LOOKUP_VERSION, keyHex: KEY_HEX, prefixLength, shardCount: prefixes.length, shardBytes,
+      persons, records: this.records, duplicatePersons, params,
+    };
+    writeFileSync(join(this.outDir, 'lookup', 'index.json'), JSON.stringify(index, null, 1));
+    rmSync(this.spillDir, { recursive: true, force: true });
+    return { index, duplicates };
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The private lookup's static shards (HIBP range-API style). Every payment with a
+ * `person_key` goes into the shard named by the first {@link LookupIndex.prefixLength}
+ * hex characters of the key, so one person's records across villages and years sit in
+ * one file; the browser fetches that one file and filters it locally.
+ *
+ * Only the first {@link KEY_HEX} hex characters (16 bits) of a key are published: enough
+ * to pick a resident's records out of a shard together with their masked ID and name,
+ * too few to confirm a guess. Someone who runs the key derivation for every candidate
+ * birth date and name of a published row then gets thousands of matching candidates,
+ * not one (see src/pages/about/privacy.mdx).
+ *
+ * Pure and free of Node and DOM imports: the data stage and the lookup page share it.
+ */
+import type { TokenParams } from './token.ts';
+
+/** Hex characters of a key that are published (prefix in the shard's file name + the rest in the shard). */
+export const KEY_HEX = 4;
+
+/** Mean persons per shard the prefix length aims at (small downloads, little padding). */
+export const TARGET_PERSONS_PER_SHARD = 64;
+
+/** Longest shard prefix: 3 hex characters = 4,096 files at most. */
+export const MAX_PREFIX_LENGTH = 3;
+
+/** Format version of index and shard files. */
+export const LOOKUP_VERSION = 1;
+
+/** `lookup/index.json`: how the shards were cut, and the public token parameters. */
+export interface LookupIndex {
+  version: number;
+  keyHex: number;
+  /** Hex characters of the key in a shard's name: 16^prefixLength shard files. */
+  prefixLength: number;
+  shardCount: number;
+  /** Every shard file has exactly this many bytes (padded with spaces). */
+  shardBytes: number;
+  /** Distinct person keys. */
+  persons: number;
+  /** Payment records in all shards. */
+  records: number;
+  /** Persons with a 两头缴 (credited in two or more villages in one coverage year). */
+  duplicatePersons: number;
+  /** Token parameters from site.json `lookup`, or null when the publisher set none (lookup disabled). */
+  params: TokenParams | null;
+}
+
+/** One payment of a person as the lookup page shows it (all fields already public on the notice). */
+export interface LookupRecord {
+  year: number;
+  code: string;
+  /** 序号 of the row on its village notice (1-based). */
+  row: number;
+  status: string;
+  /** Yuan with two decimals, as on the notice. */
+  amount: string;
+  paidOn: string;
+  channel: string;
+  /** Masked name. */
+  name: string;
+  /** Masked ID number. */
+  idNumber: string;
+  /** Township and village names (the places below the site's top region). */
+  place: string;
+  /** Link to the notice page that lists the row. */
+  href: string;
+  /** Part of a 两头缴: credited here and in another village for the same coverage year. */
+  duplicate: boolean;
+}
+
+/** A shard entry: the key's published rest, then the record's fields in {@link LookupRecord} order. */
+export type ShardEntry = [k: string, year: number, code: string, row: number, status: string, amount: string, paidOn: string, channel: string, name: string, idNumber: string, place: string, href: string, duplicate: 0 | 1];
+
+/** A shard file's content before padding. */
+export interface Shard {
+  v: number;
+  entries: ShardEntry[];
+}
+
+/** The shard prefix length for a number of persons: the shortest giving ≤ {@link TARGET_PERSONS_PER_SHARD} per shard, at most {@link MAX_PREFIX_LENGTH}. */
+export function prefixLengthFor(persons: number): number {
+  for (let len = 1; len < MAX_PREFIX_LENGTH; len++) if (persons / 16 ** len <= TARGET_PERSONS_PER_SHARD) return len;
+  return MAX_PREFIX_LENGTH;
+}
+
+/** Every shard prefix of a length, in order ("0", "1", … or "000" … "fff"). */
+export function shardPrefixes(prefixLength: number): string[] {
+  return Array.from({ length: 16 ** prefixLength }, (_, i) => i.toString(16).padStart(prefixLength, '0'));
+}
+
+/** The shard (file name without extension) holding a token's records. */
+export function shardOf(token: string, prefixLength: number): string {
+  return token.slice(0, prefixLength);
+}
+
+/** The part of a token's key published inside its shard. */
+export function entryKey(token: string, prefixLength: number): string {
+  return token.slice(prefixLength, KEY_HEX);
+}
+
+/** Path of a shard file on the site. */
+export function shardPath(prefix: string): string {
+  return `/lookup/s/${prefix}.bin`;
+}
+
+/** Shard entry of a record of the person with `token`. */
+export function toEntry(token: string, prefixLength: number, r: LookupRecord): ShardEntry {
+  return [entryKey(token, prefixLength), r.year, r.code, r.row, r.status, r.amount, r.paidOn, r.channel, r.name, r.idNumber, r.place, r.href, r.duplicate ? 1 : 0];
+}
+
+function compareEntries(a: ShardEntry, b: ShardEntry): number {
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0) || a[3] - b[3];
+}
+
+/** Shard text (JSON, entries sorted) before padding. */
+export function renderShard(entries: ShardEntry[]): string {
+  return JSON.stringify({ v: LOOKUP_VERSION, entries: [...entries].sort(compareEntries) } satisfies Shard);
+}
+
+/** UTF-8 length of a text. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/** Pads shard text with trailing spaces (valid JSON whitespace) to exactly `bytes` bytes. */
+export function padShard(text: string, bytes: number): string {
+  const have = byteLength(text);
+  if (have > bytes) throw new Error(`shard of ${have} bytes does not fit the padded size ${bytes}`);
+  return text + ' '.repeat(bytes - have);
+}
+
+/** Parses a fetched shard. */
+export function parseShard(text: string): Shard {
+  const shard = JSON.parse(text) as Shard;
+  if (shard.v !== LOOKUP_VERSION || !Array.isArray(shard.entries)) throw new Error(`unknown shard format ${String(shard.v)}`);
+  return shard;
+}
+
+/**
+ * The records of one person in a shard: same published key AND same masked ID and
+ * masked name, which rules out the strangers who share the short key. Newest year
+ * first, then by place and row.
+ */
+export function findRecords(shard: Shard, token: string, prefixLength: number, maskedId: string, maskedName: string): LookupRecord[] {
+  const k = entryKey(token, prefixLength);
+  return shard.entries
+    .filter((e) => e[0] === k && e[9] === maskedId && e[8] === maskedName)
+    .map(([, year, code, row, status, amount, paidOn, channel, name, idNumber, place, href, duplicate]) => ({ year, code, row, status, amount, paidOn, channel, name, idNumber, place, href, duplicate: duplicate === 1 }))
+    .sort((a, b) => b.year - a.year || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || a.row - b.row);
+}

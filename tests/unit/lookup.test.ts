@@ -1,0 +1,136 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { PaymentCells } from '../../src/lib/contract.ts';
+import { findDuplicates } from '../../src/lib/duplicates.ts';
+import { findRecords, KEY_HEX, parseShard, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
+import { buildRegions } from '../../src/lib/regions.ts';
+import { LookupStage } from '../../scripts/lookup-stage.ts';
+
+const regions = new Map(buildRegions('regions.csv', [
+  ['420583000000', '枝江市'], ['420583103000', '顾家店镇'], ['420583103201', '沙碛坪村'], ['420583103202', '青龙湖村'], ['420583104000', '董市镇'], ['420583104201', '姚家港村'],
+].map(([code, name], i) => ({ code: code!, name: name!, line: i + 2 }))).regions.map((r) => [r.code, r]));
+const VILLAGES = ['420583103201', '420583103202', '420583104201'];
+const params = { salt: '00112233445566778899aabbccddeeff', iterations: 1000 };
+
+function payment(key: string, year: number, code: string, status: PaymentCells['status'], name = '张*', id = '420583********123X'): PaymentCells {
+  return { coverage_year: year, region_code: code, name, id_number: id, amount: 40000, paid_on: `${year - 1}-10-20`, channel: '线上/手机', status, person_key: key };
+}
+
+/** Streams payments through a LookupStage in a temp dir, numbering rows per village-year like the data stage. */
+function stage(payments: PaymentCells[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'lookup-test-'));
+  const s = new LookupStage(dir, regions);
+  const rows = new Map<string, number>();
+  for (const p of payments) {
+    const k = `${p.coverage_year}:${p.region_code}`;
+    const row = (rows.get(k) ?? 0) + 1;
+    rows.set(k, row);
+    s.add(p, row);
+  }
+  const result = s.finish(params);
+  const shardDir = join(dir, 'lookup', 's');
+  return { dir, shardDir, result, index: JSON.parse(readFileSync(join(dir, 'lookup', 'index.json'), 'utf8')) as LookupIndex };
+}
+
+const hexKey = fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 32, maxLength: 32 }).map((c) => c.join(''));
+
+describe('findDuplicates', () => {
+  it('flags every credited payment of a year credited in two or more villages', () => {
+    const hits = findDuplicates([
+      { year: 2025, code: 'A', row: 3, status: '已到账' },
+      { year: 2025, code: 'B', row: 9, status: '已到账' },
+      { year: 2025, code: 'C', row: 1, status: '已退费' },
+      { year: 2024, code: 'A', row: 2, status: '已到账' },
+    ]);
+    expect(hits).toEqual([{ index: 0, others: ['B'] }, { index: 1, others: ['A'] }]);
+  });
+
+  it('does not flag a refunded or pending second payment, or two rows in one village', () => {
+    expect(findDuplicates([{ year: 2025, code: 'A', row: 1, status: '已到账' }, { year: 2025, code: 'B', row: 1, status: '已退费' }])).toEqual([]);
+    expect(findDuplicates([{ year: 2025, code: 'A', row: 1, status: '已到账' }, { year: 2025, code: 'B', row: 1, status: '未到账' }])).toEqual([]);
+    expect(findDuplicates([{ year: 2025, code: 'A', row: 1, status: '已到账' }, { year: 2025, code: 'A', row: 2, status: '已到账' }])).toEqual([]);
+  });
+});
+
+describe('prefixLengthFor', () => {
+  it('keeps shards small and never makes more than 4,096 files', () => {
+    expect(prefixLengthFor(0)).toBe(1);
+    expect(prefixLengthFor(1000)).toBe(1);
+    expect(prefixLengthFor(2000)).toBe(2);
+    expect(prefixLengthFor(750_000)).toBe(3);
+    expect(prefixLengthFor(75_000_000)).toBe(3);
+    expect(shardPrefixes(3)).toHaveLength(4096);
+    expect(shardPrefixes(1)).toEqual([...'0123456789abcdef']);
+  });
+});
+
+describe('LookupStage', () => {
+  it('writes shards that are all exactly the same size, and every record is found in its own shard', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(hexKey, fc.constantFrom(...VILLAGES), fc.constantFrom(2024, 2025), fc.constantFrom('已到账', '未到账', '已退费') as fc.Arbitrary<PaymentCells['status']>), { minLength: 0, maxLength: 60 }), (rows) => {
+      const { shardDir, index } = stage(rows.map(([key, code, year, status]) => payment(key, year, code, status)));
+      const files = readdirSync(shardDir).sort();
+      expect(files).toEqual(shardPrefixes(index.prefixLength).map((p) => `${p}.bin`));
+      const sizes = new Set(files.map((f) => statSync(join(shardDir, f)).size));
+      expect(sizes.size).toBe(1);
+      expect([...sizes][0]).toBe(index.shardBytes);
+      expect(index.records).toBe(rows.length);
+      for (const [key, code, year] of rows) {
+        const shard = parseShard(readFileSync(join(shardDir, `${shardOf(key, index.prefixLength)}.bin`), 'utf8'));
+        const found = findRecords(shard, key, index.prefixLength, '420583********123X', '张*');
+        expect(found.some((r) => r.code === code && r.year === year)).toBe(true);
+      }
+    }), { numRuns: 40 });
+  });
+
+  it('publishes only the first 4 hex characters of a key', () => {
+    const key = 'abcdef0123456789abcdef0123456789';
+    const { shardDir, index } = stage([payment(key, 2025, VILLAGES[0]!, '已到账')]);
+    const text = readFileSync(join(shardDir, `${key.slice(0, index.prefixLength)}.bin`), 'utf8');
+    expect(text).not.toContain(key.slice(index.prefixLength, KEY_HEX + 1));
+    expect(text).toContain(`"${key.slice(index.prefixLength, KEY_HEX)}"`);
+  });
+
+  it('finds a 两头缴 across villages, marks both rows, and links each to its notice', () => {
+    const dup = 'f00d0000000000000000000000000001';
+    const payments = [
+      payment('aaaa0000000000000000000000000001', 2025, VILLAGES[0]!, '已到账'),
+      payment(dup, 2025, VILLAGES[0]!, '已到账', '赵**', '999001********5674'),
+      payment(dup, 2025, VILLAGES[2]!, '已到账', '赵**', '999001********5674'),
+      payment(dup, 2024, VILLAGES[0]!, '已到账', '赵**', '999001********5674'),
+      // a stranger with the same published key but another masked ID: never shown to 赵**
+      payment('f00d1111111111111111111111111111', 2025, VILLAGES[1]!, '已到账'),
+    ];
+    const { dir, shardDir, result, index } = stage(payments);
+    expect(index.duplicatePersons).toBe(1);
+    expect([...result.duplicates].sort()).toEqual([['2025:420583103201', 1], ['2025:420583104201', 1]]);
+    expect(JSON.parse(readFileSync(join(dir, 'dupes', '2025', '420583103201.json'), 'utf8'))).toEqual({ year: 2025, code: '420583103201', rows: [{ row: 2, others: ['420583104201'] }] });
+    expect(JSON.parse(readFileSync(join(dir, 'dupes', '2025', '420583104201.json'), 'utf8'))).toEqual({ year: 2025, code: '420583104201', rows: [{ row: 1, others: ['420583103201'] }] });
+    const shard = parseShard(readFileSync(join(shardDir, `${shardOf(dup, index.prefixLength)}.bin`), 'utf8'));
+    const found = findRecords(shard, dup, index.prefixLength, '999001********5674', '赵**');
+    expect(found.map((r) => [r.year, r.place, r.row, r.duplicate, r.href])).toEqual([
+      [2025, '顾家店镇 沙碛坪村', 2, true, '/r/420583103201/2025/'],
+      [2025, '董市镇 姚家港村', 1, true, '/r/420583104201/2025/'],
+      [2024, '顾家店镇 沙碛坪村', 1, false, '/r/420583103201/2024/'],
+    ]);
+    expect(findRecords(shard, dup, index.prefixLength, '420583********123X', '张*').map((r) => r.code)).toEqual(['420583103202']);
+  });
+
+  it('links a row beyond the first 1,000 to its notice page', () => {
+    const payments = Array.from({ length: 1001 }, (_, i) => payment(i.toString(16).padStart(32, 'a'), 2025, VILLAGES[0]!, '已到账'));
+    const last = payments[1000]!.person_key!;
+    const { shardDir, index } = stage(payments);
+    const shard = parseShard(readFileSync(join(shardDir, `${shardOf(last, index.prefixLength)}.bin`), 'utf8'));
+    const rec = findRecords(shard, last, index.prefixLength, '420583********123X', '张*').find((r) => r.row === 1001);
+    expect(rec?.href).toBe('/r/420583103201/2025/p/2/');
+  });
+
+  it('is deterministic: the same payments give byte-identical shards', () => {
+    const payments = Array.from({ length: 200 }, (_, i) => payment((i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(4), 2025, VILLAGES[i % 3]!, '已到账'));
+    const a = stage(payments);
+    const b = stage(payments);
+    for (const f of readdirSync(a.shardDir)) expect(readFileSync(join(a.shardDir, f)).equals(readFileSync(join(b.shardDir, f)))).toBe(true);
+  });
+});
