@@ -4,6 +4,7 @@
  * screenshot, and runs axe on it (violations are printed; exit code 1 if any).
  *
  *   node scripts/screenshot-overview.ts [--dist dist] [--path /] [--out test-results/screenshots/overview-390.png]
+ *        [--width 390] [--selector CSS]   (--selector: only that element, e.g. a chart)
  */
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,7 +13,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
-const { values } = parseArgs({ options: { dist: { type: 'string' }, path: { type: 'string' }, out: { type: 'string' }, width: { type: 'string' } } });
+const { values } = parseArgs({ options: { dist: { type: 'string' }, path: { type: 'string' }, out: { type: 'string' }, width: { type: 'string' }, selector: { type: 'string' } } });
 const dist = resolve(values.dist ?? process.env.DIST_DIR ?? 'dist');
 const path = values.path ?? '/';
 const out = resolve(values.out ?? 'test-results/screenshots/overview-390.png');
@@ -36,7 +37,8 @@ try {
   const page = await browser.newPage({ viewport: { width, height: 844 }, deviceScaleFactor: 2, bypassCSP: true });
   await page.goto(`http://127.0.0.1:${port}${path}`, { waitUntil: 'load' });
   mkdirSync(dirname(out), { recursive: true });
-  await page.screenshot({ path: out, fullPage: true });
+  if (values.selector) await page.locator(values.selector).first().screenshot({ path: out });
+  else await page.screenshot({ path: out, fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {

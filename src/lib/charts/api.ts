@@ -60,7 +60,7 @@ export interface RegionYearApi {
   enrolledAfterPeriod: number;
   villages: number;
   children: Array<{ code: string; name: string; shouldEnroll: number | null; enrolled: number; rate: number | null; pending: number; refunded: number }>;
-  links: { page: string; csv: string | null; charts: string };
+  links: { page: string; csv: string | null; charts: string | null };
   source: string;
 }
 
@@ -98,7 +98,36 @@ export function regionYearApi(s: StatsFile, meta: SiteMeta): RegionYearApi {
     enrolledAfterPeriod: s.daily.after,
     villages: s.villages,
     children: s.children.map((c) => ({ code: c.code, name: c.name, shouldEnroll: c.shouldEnroll, enrolled: c.enrolled, rate: c.rate, pending: c.pending, refunded: c.refunded })),
-    links: { page: `/r/${s.code}/${s.year}/`, csv: village ? `/api/${s.year}/${s.code}.csv` : null, charts: `/charts/${s.year}/${s.code}/` },
+    links: { page: `/r/${s.code}/${s.year}/`, csv: village ? `/api/${s.year}/${s.code}.csv` : null, charts: village ? null : `/charts/${s.year}/${s.code}/` },
     source: sourceLine(meta),
   };
 }
+
+/** Field documentation of {@link RegionYearApi}, printed on /api/; a test checks it lists exactly the document's keys. */
+export const API_FIELDS: ReadonlyArray<{ key: keyof RegionYearApi; type: string; description: string }> = [
+  { key: 'apiVersion', type: '整数', description: '接口版本，字段含义改变时加 1' },
+  { key: 'code', type: '字符串', description: '12 位统计用区划代码' },
+  { key: 'name', type: '字符串', description: '区划名称' },
+  { key: 'level', type: '字符串', description: '级别：province / city / county / township / village' },
+  { key: 'parent', type: '字符串或 null', description: '上级区划代码' },
+  { key: 'year', type: '整数', description: '待遇年度' },
+  { key: 'asOf', type: '日期', description: '数据截至日期（YYYY-MM-DD）' },
+  { key: 'collectionPeriod', type: '对象', description: '集中征缴期 { start, end }，在待遇年度的上一年' },
+  { key: 'shouldEnroll', type: '整数或 null', description: '应参保人数（参保率的分母）；没有时为 null' },
+  { key: 'enrolled', type: '整数', description: '已到账人数（到账状态为“已到账”的记录数）' },
+  { key: 'rate', type: '小数或 null', description: '参保率 = enrolled ÷ shouldEnroll，未四舍五入；可能大于 1（见统计口径）' },
+  { key: 'amountYuan', type: '数字', description: '已到账金额，元' },
+  { key: 'payments', type: '整数', description: '缴费记录数，含未到账和已退费' },
+  { key: 'byStatus', type: '对象', description: '按到账状态：{ "已到账": { count, amountYuan }, "未到账": …, "已退费": … }' },
+  { key: 'byChannel', type: '对象', description: '按导出的缴费渠道名称统计的记录数' },
+  { key: 'byChannelGroup', type: '对象', description: '按渠道大类统计的记录数：online 线上/手机、bank 银行、counter 窗口、agent 村组代征、other 其他' },
+  { key: 'byAgeBand', type: '数组', description: '已到账人员按年龄段：[{ category, count, value }]；少于 10 人时 count 为 null、value 为 "<10"，为防反推另隐藏一类时 value 为 "已隐藏"' },
+  { key: 'bySubsidy', type: '数组', description: '已到账人员按资助类别（category 为空字符串表示无资助类别），小格规则同上' },
+  { key: 'daily', type: '数组', description: '征缴期内每天的累计已到账人数和参保率 [{ date, enrolled, rate }]，到数据截至日期为止' },
+  { key: 'enrolledBeforePeriod', type: '整数', description: '缴费日期在征缴期之前的已到账人数（计入曲线第一天）' },
+  { key: 'enrolledAfterPeriod', type: '整数', description: '缴费日期在征缴期之后的已到账人数（计入 enrolled，不在 daily 中）' },
+  { key: 'villages', type: '整数', description: '包含的村（社区）数，村本身为 1' },
+  { key: 'children', type: '数组', description: '下级区划的概况 [{ code, name, shouldEnroll, enrolled, rate, pending, refunded }]' },
+  { key: 'links', type: '对象', description: '页面地址 page、村的缴费明细 csv（乡镇及以上为 null）、图表页 charts（村为 null）' },
+  { key: 'source', type: '字符串', description: '数据来源说明' },
+];
