@@ -2,7 +2,7 @@
  * Validate stage: rows of strings → typed records, collecting every problem with its
  * file, line and column. Pure: the caller decides what to do with records and issues.
  */
-import { type FieldSpec, normalizeHeader, rowSchema } from './contract.ts';
+import { type FieldSpec, isProblem, normalizeHeader, problemOf } from './contract.ts';
 import { makeIssue, type Issue } from './issues.ts';
 import { FULL_ID_IN_TEXT, isMaskedName, maskName, MOBILE_IN_TEXT } from './mask.ts';
 
@@ -57,9 +57,9 @@ export function createRowValidator<T>(
   fields: readonly FieldSpec[],
   check: (record: T, line: number, columnOf: (key: string) => string) => Issue[] = () => [],
 ): RowValidator<T> {
-  const schema = rowSchema(fields)['~standard'];
   const width = columns.headers.length;
-  const entries = fields.filter((f) => columns.index.has(f.key)).map((f) => [f.key, columns.index.get(f.key)!] as const);
+  const entries = fields.filter((f) => columns.index.has(f.key)).map((f) => [f.key, columns.index.get(f.key)!, f.cell.check] as const);
+  const missingRequired = fields.filter((f) => f.required && !columns.index.has(f.key));
   const columnOf = (key: string): string => {
     const i = columns.index.get(key);
     return i === undefined ? (fields.find((f) => f.key === key)?.label ?? key) : columns.headers[i]!;
@@ -73,7 +73,8 @@ export function createRowValidator<T>(
         ok = false;
         report(makeIssue({ file, line, column: '', problem: `本行有 ${cells.length} 列，表头有 ${width} 列`, expected: `每行 ${width} 列，与表头一致`, fix: '检查该行是否多了或少了逗号；含逗号的内容要用英文双引号括起来' }));
       }
-      const flagged = new Set<number>();
+      // Columns already reported as personal data (rare: allocated only then).
+      let flagged: Set<number> | null = null;
       const joined = cells.join('\u0000');
       MOBILE_IN_TEXT.lastIndex = 0;
       FULL_ID_IN_TEXT.lastIndex = 0;
@@ -84,7 +85,7 @@ export function createRowValidator<T>(
           const mobile = MOBILE_IN_TEXT.test(cell);
           const fullId = i !== idColumn && FULL_ID_IN_TEXT.test(cell);
           if (!mobile && !fullId) return;
-          flagged.add(i);
+          (flagged ??= new Set()).add(i);
           ok = false;
           report(makeIssue({
             file, line, column: columns.headers[i] ?? `第 ${i + 1} 列`, value: cell,
@@ -95,28 +96,27 @@ export function createRowValidator<T>(
       }
       // A ragged row's cells are shifted: checking them one by one would only add noise.
       if (cells.length !== width) return null;
-      const input: Record<string, string> = {};
-      for (const [key, i] of entries) input[key] = (cells[i] ?? '').trim();
-      const result = schema.validate(input);
-      if (result instanceof Promise) throw new Error(`schema of ${file} must be synchronous`);
-      if (result.issues) {
-        for (const issue of result.issues) {
-          const key = String(issue.path?.[0] && typeof issue.path[0] === 'object' ? (issue.path[0] as { key: PropertyKey }).key : issue.path?.[0] ?? '');
-          const i = columns.index.get(key);
-          if (i !== undefined && flagged.has(i)) continue;
-          const params = (issue as { params?: { expected?: string; fix?: string } }).params;
-          const raw = input[key] ?? '';
-          // An unmasked name is personal data: the report shows it masked, like the site would.
-          const shown = key === 'name' && !isMaskedName(raw) ? maskName(raw) : raw;
-          report(makeIssue({ file, line, column: columnOf(key), value: shown, problem: issue.message, expected: params?.expected ?? '', fix: params?.fix ?? '' }));
+      // The contract's cell checks (the same functions the zod schema wraps; see contract.ts).
+      const record: Record<string, unknown> = {};
+      for (const [key, i, check] of entries) {
+        const raw = (cells[i] ?? '').trim();
+        const result = check(raw);
+        if (!isProblem(result)) {
+          record[key] = result;
+          continue;
         }
-        return null;
+        ok = false;
+        if (flagged?.has(i)) continue;
+        const p = problemOf(result);
+        // An unmasked name is personal data: the report shows it masked, like the site would.
+        const shown = key === 'name' && !isMaskedName(raw) ? maskName(raw) : raw;
+        report(makeIssue({ file, line, column: columns.headers[i]!, value: shown, problem: p.problem, expected: p.expected, fix: p.fix }));
       }
+      if (missingRequired.length) return null;
       if (!ok) return null;
-      const record = result.value as T;
-      const extra = check(record, line, columnOf);
+      const extra = check(record as T, line, columnOf);
       for (const issue of extra) report(issue);
-      return extra.some((x) => x.severity === 'error') ? null : record;
+      return extra.some((x) => x.severity === 'error') ? null : (record as T);
     },
   };
 }

@@ -35,3 +35,22 @@ describe('data contract', () => {
     expect(normalizeHeader(' Coverage_Year ')).toBe('coverageyear');
   });
 });
+
+describe('the zod schema and the validator agree', () => {
+  it('every cell check gives the same value or problem through zod as called directly', async () => {
+    const { PAYMENT_FIELDS, isProblem, problemOf } = await import('../../src/lib/contract.ts');
+    const samples = ['', '2025', '２０２５', '420583103201', '420583103000', '张*', '张三', '欧阳**', '420583********123X', '400', '400.5', '-1', '2024/9/5', '2024-02-30', '线上/手机', '已到账', 'refunded', 'x'.repeat(41), 'abc', '0123456789abcdef0123456789abcdef'];
+    for (const f of PAYMENT_FIELDS) {
+      for (const v of samples) {
+        const direct = f.cell.check(v);
+        const viaZod = f.cell.schema.safeParse(v);
+        if (isProblem(direct)) {
+          expect(viaZod.success, `${f.key} ${v}`).toBe(false);
+          expect(viaZod.error!.issues[0]!.message).toBe(problemOf(direct).problem);
+        } else {
+          expect(viaZod.data, `${f.key} ${v}`).toEqual(direct);
+        }
+      }
+    }
+  });
+});
