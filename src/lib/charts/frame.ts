@@ -3,6 +3,7 @@
  * hatch patterns, axes and the empty-chart placeholder. Sizes are for a phone: a 360
  * unit wide chart shows 12-unit text at about 12 px on a 390 px screen.
  */
+import { tickStep } from 'd3-array';
 import { h, type SvgNode } from './svg.ts';
 
 /** Width of every chart in SVG units. */
@@ -94,4 +95,11 @@ export function xAxis(opts: { ticks: number[]; x: (v: number) => number; top: nu
       h('line', { x1: opts.x(t), x2: opts.x(t), y1: opts.top, y2: opts.bottom, stroke: COLORS.grid, 'stroke-width': 1 }),
       h('text', { x: opts.x(t), y: opts.bottom + 15, 'text-anchor': 'middle', fill: COLORS.muted }, opts.label(t)),
     ]));
+}
+
+/** Top of a value axis from 0: `v` rounded up to a whole tick step, so the highest value always has a gridline above it. */
+export function niceTop(v: number, count = 5): number {
+  if (!(v > 0)) return 1;
+  const step = tickStep(0, v, count);
+  return Math.ceil(v / step - 1e-9) * step;
 }

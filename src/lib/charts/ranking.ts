@@ -6,7 +6,7 @@
 import { scaleLinear } from 'd3-scale';
 import { extent, max, median } from 'd3-array';
 import { formatCount, formatDateZh, formatRate } from '../format.ts';
-import { COLORS, WIDTH, emptySvg, patternFill, percentTick, svgRoot, xAxis } from './frame.ts';
+import { COLORS, WIDTH, emptySvg, niceTop, patternFill, percentTick, svgRoot, xAxis } from './frame.ts';
 import type { CellValue, ChartFigure, ChartNote, Column } from './figure.ts';
 import { h } from './svg.ts';
 import { formatPoints, textWidth } from './text.ts';
@@ -105,7 +105,7 @@ export function rankingChart(input: AtDateInput & { childLabel: string }): Chart
 
   const height = RANK.top + places.length * RANK.rowHeight + RANK.bottom;
   const top = Math.max(1, input.goal.rate, max(rated, (p) => rateOf(p)!) ?? 0);
-  const x = scaleLinear().domain([0, top]).nice().range([RANK.left, WIDTH - RANK.right]);
+  const x = scaleLinear().domain([0, niceTop(top)]).range([RANK.left, WIDTH - RANK.right]);
   const plotBottom = height - RANK.bottom;
   const anyOver = top > 1;
   const svg = svgRoot({ uid: input.uid, height, title, desc, patterns: anyOver ? ['over'] : [] },

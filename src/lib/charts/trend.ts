@@ -8,7 +8,7 @@ import { line } from 'd3-shape';
 import { max } from 'd3-array';
 import { daysBetween, type RegionYearStats } from '../aggregate.ts';
 import { formatCount, formatMonthDay, formatRate } from '../format.ts';
-import { COLORS, WIDTH, emptySvg, percentTick, svgRoot, yAxis } from './frame.ts';
+import { COLORS, WIDTH, emptySvg, niceTop, percentTick, svgRoot, yAxis } from './frame.ts';
 import type { CellValue, ChartFigure, ChartNote, Column } from './figure.ts';
 import { cumulativeSeries, enrolledAt, periodDate, periodDates } from './series.ts';
 import { h, type SvgNode } from './svg.ts';
@@ -126,7 +126,7 @@ export function trendChart(input: TrendInput): ChartFigure {
   // Scales: day index across, value up. The domain grows past 100% rather than clipping.
   const values = [...cum.map(value), ...(lateCredited > 0 ? [value(stats.enrolled)] : []), ...lastCum.map(lastValue)];
   const top = byRate ? Math.max(1, max(values) ?? 0, input.target, ...milestones.map((m) => m.rate)) : Math.max(1, max(values) ?? 0);
-  const y = scaleLinear().domain([0, top]).nice().range([HEIGHT - M.bottom, M.top]);
+  const y = scaleLinear().domain([0, niceTop(top)]).range([HEIGHT - M.bottom, M.top]);
   const x = scaleLinear().domain(dates.length > 1 ? [0, dates.length - 1] : [-1, 1]).range([M.left, WIDTH - M.right]);
   const yTicks = y.ticks(5);
   const xTicks = monthTicks(dates);
@@ -136,6 +136,7 @@ export function trendChart(input: TrendInput): ChartFigure {
     [h('line', { x1: 0, x2: 18, y1: -4, y2: -4, stroke: COLORS.current, 'stroke-width': 2.5 }), `${year}年度`],
     ...(last ? [[h('line', { x1: 0, x2: 18, y1: -4, y2: -4, stroke: COLORS.lastYear, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }), `${year - 1}年度`] as [SvgNode, string]] : []),
     ...(byRate && milestones.length ? [[diamond(9, -4), '进度节点'] as [SvgNode, string]] : []),
+    ...(byRate && top > 1 ? [[h('line', { x1: 0, x2: 18, y1: -4, y2: -4, stroke: COLORS.over, 'stroke-width': 1.5 }), '100%'] as [SvgNode, string]] : []),
   ];
   let lx = M.left - 30;
   const legendNodes = legend.map(([glyph, label]) => {
@@ -159,12 +160,10 @@ export function trendChart(input: TrendInput): ChartFigure {
         h('line', { x1: x(i), x2: x(i), y1: HEIGHT - M.bottom, y2: HEIGHT - M.bottom + 4, stroke: COLORS.muted }),
         h('text', { x: x(i), y: HEIGHT - M.bottom + 17, 'text-anchor': i === 0 ? 'start' : i === dates.length - 1 ? 'end' : 'middle', fill: COLORS.muted }, formatMonthDay(dates[i]!)),
       ])),
-    byRate && top > 1 ? h('g', { class: 'over-100' },
-      h('line', { x1: M.left, x2: WIDTH - M.right, y1: y(1), y2: y(1), stroke: COLORS.over, 'stroke-width': 1.5 }),
-      h('text', { x: M.left + 4, y: y(1) - 4, fill: COLORS.over }, '100%：超过即应参保人数偏低')) : null,
+    byRate && top > 1 ? h('line', { class: 'over-100', x1: M.left, x2: WIDTH - M.right, y1: y(1), y2: y(1), stroke: COLORS.over, 'stroke-width': 1.5 }) : null,
     byRate ? h('g', { class: 'target' },
       h('line', { x1: M.left, x2: WIDTH - M.right, y1: y(input.target), y2: y(input.target), stroke: COLORS.target, 'stroke-width': 1.5, 'stroke-dasharray': '6 3' }),
-      h('text', { x: M.left + 4, y: y(input.target) - 4, fill: COLORS.target }, `目标 ${percentTick(input.target)}`)) : null,
+      h('text', { x: M.left + 4, y: y(input.target) + (top > 1 ? 14 : -4), fill: COLORS.target }, `目标 ${percentTick(input.target)}`)) : null,
     last && lastCum.length ? h('path', { class: 'last-year', d: path(lastCum.map(lastValue)) ?? '', fill: 'none', stroke: COLORS.lastYear, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }) : null,
     n > 1 ? h('path', { class: 'current', d: path(cum.map(value)) ?? '', fill: 'none', stroke: COLORS.current, 'stroke-width': 2.5, 'stroke-linejoin': 'round' }) : null,
     end ? h('g', { class: 'latest' },

@@ -6,7 +6,7 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { max } from 'd3-array';
 import { formatRate } from '../format.ts';
-import { COLORS, WIDTH, emptySvg, patternFill, percentTick, svgRoot, yAxis, type PatternName } from './frame.ts';
+import { COLORS, WIDTH, emptySvg, niceTop, patternFill, percentTick, svgRoot, yAxis, type PatternName } from './frame.ts';
 import type { CellValue, ChartFigure, ChartNote, Column } from './figure.ts';
 import { h } from './svg.ts';
 import { formatPoints } from './text.ts';
@@ -68,7 +68,7 @@ export function yearOverYearChart(input: YearOverYearInput): ChartFigure {
   if (!years.length) return { ...base, svg: emptySvg({ uid: input.uid, title, desc, message: '暂无数据' }), empty: true };
 
   const top = Math.max(1, input.target, max(years, (y) => rateOf(y) ?? 0) ?? 0);
-  const y = scaleLinear().domain([0, top]).nice().range([HEIGHT - M.bottom, M.top]);
+  const y = scaleLinear().domain([0, niceTop(top)]).range([HEIGHT - M.bottom, M.top]);
   const x = scaleBand<number>().domain(years.map((d) => d.year)).range([M.left, WIDTH - M.right]).paddingInner(0.35).paddingOuter(0.2);
   const bw = Math.min(x.bandwidth(), 64);
   const patterns: PatternName[] = [...(over.length ? ['over' as const] : []), ...(years.some((d) => !d.complete) ? ['current' as const] : [])];
@@ -78,7 +78,7 @@ export function yearOverYearChart(input: YearOverYearInput): ChartFigure {
     top > 1 ? h('line', { x1: M.left, x2: WIDTH - M.right, y1: y(1), y2: y(1), stroke: COLORS.over, 'stroke-width': 1.5 }) : null,
     h('g', { class: 'target' },
       h('line', { x1: M.left, x2: WIDTH - M.right, y1: y(input.target), y2: y(input.target), stroke: COLORS.target, 'stroke-width': 1.5, 'stroke-dasharray': '6 3' }),
-      h('text', { x: WIDTH - M.right, y: M.top - 14, 'text-anchor': 'end', fill: COLORS.target }, `虚线：目标 ${percentTick(input.target)}`)),
+      h('text', { x: M.left, y: M.top - 16, fill: COLORS.target }, `虚线：目标 ${percentTick(input.target)}${top > 1 ? '　红线：100%' : ''}`)),
     h('g', { class: 'bars' }, ...years.map((d) => {
       const r = rateOf(d);
       const cx = x(d.year)! + x.bandwidth() / 2;
