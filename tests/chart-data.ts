@@ -63,7 +63,7 @@ export function makeStats(o: StatsOptions): StatsFile {
     byChannel: { '线上/手机': rows }, byChannelGroup,
     bySubsidy: o.subsidy ?? { '': enrolled }, byAgeBand: o.ageBand ?? { '': enrolled },
     daily: { start: period.start, end: period.end, counts, before: o.before ?? 0, after: o.after ?? 0 },
-    villages: levelOf(o.code) === 'village' ? 1 : 0, children: o.children ?? [],
+    villages: levelOf(o.code) === 'village' ? 1 : 0, duplicates: 0, children: o.children ?? [],
   };
 }
 

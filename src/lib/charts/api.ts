@@ -59,6 +59,8 @@ export interface RegionYearApi {
   enrolledBeforePeriod: number;
   enrolledAfterPeriod: number;
   villages: number;
+  /** 已到账 rows that are part of a 两头缴 (the same person credited in another village the same year). */
+  duplicates: number;
   children: Array<{ code: string; name: string; shouldEnroll: number | null; enrolled: number; rate: number | null; pending: number; refunded: number }>;
   links: { page: string; csv: string | null; charts: string | null };
   source: string;
@@ -97,6 +99,7 @@ export function regionYearApi(s: StatsFile, meta: SiteMeta): RegionYearApi {
     enrolledBeforePeriod: s.daily.before,
     enrolledAfterPeriod: s.daily.after,
     villages: s.villages,
+    duplicates: s.duplicates,
     children: s.children.map((c) => ({ code: c.code, name: c.name, shouldEnroll: c.shouldEnroll, enrolled: c.enrolled, rate: c.rate, pending: c.pending, refunded: c.refunded })),
     links: { page: `/r/${s.code}/${s.year}/`, csv: village ? `/api/${s.year}/${s.code}.csv` : null, charts: village ? null : `/charts/${s.year}/${s.code}/` },
     source: sourceLine(meta),
@@ -127,6 +130,7 @@ export const API_FIELDS: ReadonlyArray<{ key: keyof RegionYearApi; type: string;
   { key: 'enrolledBeforePeriod', type: '整数', description: '缴费日期在征缴期之前的已到账人数（计入曲线第一天）' },
   { key: 'enrolledAfterPeriod', type: '整数', description: '缴费日期在征缴期之后的已到账人数（计入 enrolled，不在 daily 中）' },
   { key: 'villages', type: '整数', description: '包含的村（社区）数，村本身为 1' },
+  { key: 'duplicates', type: '整数', description: '已到账记录中属于“两头缴”的记录数（同一人同一年度在另一村也已到账）；导出没有查询码时为 0' },
   { key: 'children', type: '数组', description: '下级区划的概况 [{ code, name, shouldEnroll, enrolled, rate, pending, refunded }]' },
   { key: 'links', type: '对象', description: '页面地址 page、村的缴费明细 csv（乡镇及以上为 null）、图表页 charts（村为 null）' },
   { key: 'source', type: '字符串', description: '数据来源说明' },
