@@ -1,0 +1,17 @@
+/**
+ * `/lookup/s/{prefix}.bin`: the lookup shards, all of the same size. Served as opaque
+ * bytes (application/octet-stream) so hosts do not compress them, which would make the
+ * sizes differ again.
+ */
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { shardPrefixes } from '../../../lib/lookup.ts';
+import { getLookupIndex, getLookupShard } from '../../../lib/site-data.ts';
+
+export const getStaticPaths = (() => {
+  const index = getLookupIndex();
+  return index ? shardPrefixes(index.prefixLength).map((prefix) => ({ params: { prefix } })) : [];
+}) satisfies GetStaticPaths;
+
+/** The shard's bytes as the data stage wrote them. */
+export const GET: APIRoute = ({ params }) =>
+  new Response(getLookupShard(params.prefix!), { headers: { 'Content-Type': 'application/octet-stream' } });
