@@ -265,8 +265,10 @@ const SURNAMES: readonly (readonly [string, number])[] = [
 const SURNAME_TOTAL = SURNAMES.reduce((s, [, w]) => s + w, 0);
 
 const GIVEN_CHARS = Array.from(
-  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌辉鹏飞宇浩然子涵欣怡' +
-    '雨轩晨阳思远佳琪俊杰婷雪慧云海波成林凤春燕德清家福荣贵琳晶宏新丹小庆金玲龙彬',
+  new Set(
+    '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌辉鹏飞宇浩然子涵欣怡' +
+      '雨轩晨阳思远佳琪俊婷雪慧云海波成林凤春燕德清家福荣贵琳晶宏新丹小庆金玲龙彬',
+  ),
 );
 
 const CHANNEL_CUT_OLD = [0.88, 0.91, 0.94]; // 60+: more cash through the village agent and counters
@@ -292,9 +294,30 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-function hex32(w: number): string {
-  return HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
+const MASKED_NAMES: (string | undefined)[] = [];
+
+/**
+ * Person key from four hash words: 32 lowercase hex characters with no run of more than
+ * 9 decimal digits, so no key can look like a mobile number (11 digits) or an ID number
+ * to the privacy scanners (a 10th digit in a row becomes a letter).
+ */
+const KEY_CODES: number[] = new Array<number>(32).fill(48);
+function personKey(w0: number, w1: number, w2: number, w3: number): string {
+  let run = 0;
+  let j = 0;
+  for (let k = 0; k < 4; k++) {
+    const w = k === 0 ? w0 : k === 1 ? w1 : k === 2 ? w2 : w3;
+    for (let shift = 28; shift >= 0; shift -= 4) {
+      let n = (w >>> shift) & 15;
+      if (n > 9) run = 0;
+      else if (++run === 10) {
+        n = 10 + (n % 6);
+        run = 0;
+      }
+      KEY_CODES[j++] = n < 10 ? 48 + n : 87 + n;
+    }
+  }
+  return String.fromCharCode.apply(null, KEY_CODES);
 }
 
 // ---------------------------------------------------------------------------
@@ -369,7 +392,10 @@ function makePerson(v: Village, idx: number): Person {
   const givenLength = r.next() < (age >= 60 ? 0.3 : 0.15) ? 1 : 2;
   let full = SURNAMES[k]![0];
   for (let i = 0; i < givenLength; i++) full += GIVEN_CHARS[r.int(GIVEN_CHARS.length)]!;
-  const name = maskName(full);
+  // maskName depends only on the surname and the length here (no given character
+  // completes a compound surname), so its result is memoised per (surname, length).
+  const slot = k * 3 + givenLength;
+  const name = (MASKED_NAMES[slot] ??= maskName(full));
   // churn: some join later, everyone may stop
   const from = r.next() < 0.88 ? 0 : CHURN_START + r.int(6);
   const to = CHURN_START + Math.floor(Math.log(1 - r.next()) / Math.log(1 - LEAVE_HAZARD[band]!));
@@ -380,7 +406,7 @@ function makePerson(v: Village, idx: number): Person {
   else if (band === 3 && us < 0.015) subsidy = '特困';
   else if (us > 1 - 0.027) subsidy = '脱贫人口';
   else if (us > 1 - 0.027 - 0.018) subsidy = '低保';
-  return { name, id, key: hex32(w0) + hex32(w1) + hex32(w2) + hex32(w3), birthYear, birthNum, from, to, subsidy, w0, w1, w2, w3 };
+  return { name, id, key: personKey(w0, w1, w2, w3), birthYear, birthNum, from, to, subsidy, w0, w1, w2, w3 };
 }
 
 interface YearContext {
@@ -460,10 +486,7 @@ export const DEFAULT_YEARS: readonly number[] = [2024, 2025, 2026];
 /** The lagging township of the 枝江市 scenario (顾家店镇). */
 export const ZHIJIANG_LAGGING_TOWNSHIP = '420583103000';
 
-/**
- * Generates sample data village by village, in code order; within a village, year by
- * year, persons in a stable roster order (second payments from elsewhere last).
- */
+/** Generates sample data one village at a time in code order (years, then a stable roster order; second payments from elsewhere last). */
 export function* generateSample(regions: readonly Region[], options: SampleOptions): Generator<VillageSample> {
   const seed = options.seed | 0;
   const years = [...new Set(options.years)].sort((a, b) => a - b);
