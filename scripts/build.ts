@@ -12,6 +12,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runDataStage } from './build-data.ts';
+import { buildSearchIndex } from './search-index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.DATA_DIR ?? resolve(root, 'data/sample'));
@@ -41,6 +42,8 @@ async function main(): Promise<number> {
   process.env.SITE_DATA_DIR = dataNext;
   const { build } = await import('astro');
   await build({ root, outDir: distNext, logLevel: process.env.ASTRO_LOG === 'info' ? 'info' : 'warn' });
+  // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
+  await buildSearchIndex({ siteDir: distNext, log: (l) => console.log(l) });
 
   // Swap only now that everything succeeded.
   rmSync(distOut, { recursive: true, force: true });

@@ -9,6 +9,26 @@ function fieldTable(fields: readonly FieldSpec[]): string {
   return ['| 中文表头 | 英文表头 | 必填 | 说明 | 示例 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** Rules every export follows (Markdown inline code allowed), listed in data/README.md and on 数据说明. */
+export const DATA_RULES: readonly string[] = [
+  '编码：UTF-8（带或不带 BOM）或 GB18030（Excel 中文版默认），自动识别；换行 CRLF 或 LF 均可。',
+  '表头：中文或英文均可；全角/半角标点、空格和单位括号（如「缴费金额（元）」）不影响识别。',
+  '任何一行有误，本次不发布，并列出全部问题（文件、行号、列、值、应为、修改方法）；已发布的网站保持不变。',
+  '个人信息：姓名只保留姓，身份证号只保留前 6 位和后 4 位；任何一列出现手机号码或完整身份证号都会被拒绝。',
+];
+
+/** The fields of site.json as documented (Markdown inline code allowed); mirrors SiteConfigSchema in contract.ts. */
+export const SITE_CONFIG_DOCS: ReadonlyArray<{ field: string; description: string; default: string }> = [
+  { field: '`siteName`', description: '网站名称', default: '医保缴费公示' },
+  { field: '`baseUrl`', description: '网站的公开地址，用于规范链接和二维码', default: 'https://gongshi.example.cn' },
+  { field: '`asOf`', description: '数据截至日期 YYYY-MM-DD（取自导出，不取构建机器的时钟）', default: '最晚的缴费日期' },
+  { field: '`issuer`', description: '发布单位：`{ "区划代码": "单位名称" }`，县或乡镇，向上查找', default: '无' },
+  { field: '`objection.phone` / `.address` / `.days`', description: '异议反馈电话（办公电话，不要填个人手机）、地点、公示天数', default: '12393 / 空 / 7' },
+  { field: '`collection.start` / `.end`', description: '集中征缴期 MM-DD（N 年度在 N-1 年）', default: '09-01 / 12-31' },
+  { field: '`milestones`', description: '进度节点 `[{ "date": "11-20", "rate": 0.8 }]`', default: '11-20 80%，12-20 95%' },
+  { field: '`target`', description: '参保率目标', default: '0.95' },
+];
+
 /** The full data/README.md text. */
 export function renderDataReadme(): string {
   const parts = [
@@ -22,10 +42,7 @@ export function renderDataReadme(): string {
     'DATA_DIR=/path/to/export npm run build',
     '```',
     '',
-    '- 编码：UTF-8（带或不带 BOM）或 GB18030（Excel 中文版默认），自动识别；换行 CRLF 或 LF 均可。',
-    '- 表头：中文或英文均可；全角/半角标点、空格和单位括号（如「缴费金额（元）」）不影响识别。',
-    '- 任何一行有误，本次不发布，并列出全部问题（文件、行号、列、值、应为、修改方法）；已发布的网站保持不变。',
-    '- 个人信息：姓名只保留姓，身份证号只保留前 6 位和后 4 位；任何一列出现手机号码或完整身份证号都会被拒绝。',
+    ...DATA_RULES.map((r) => `- ${r}`),
     '',
   ];
   for (const spec of Object.values(FILES)) {
@@ -40,14 +57,7 @@ export function renderDataReadme(): string {
     '',
     '| 字段 | 说明 | 默认 |',
     '| --- | --- | --- |',
-    '| `siteName` | 网站名称 | 医保缴费公示 |',
-    '| `baseUrl` | 网站的公开地址，用于规范链接和二维码 | https://gongshi.example.cn |',
-    '| `asOf` | 数据截至日期 YYYY-MM-DD（取自导出，不取构建机器的时钟） | 最晚的缴费日期 |',
-    '| `issuer` | 发布单位：`{ "区划代码": "单位名称" }`，县或乡镇，向上查找 | 无 |',
-    '| `objection.phone` / `.address` / `.days` | 异议反馈电话（办公电话，不要填个人手机）、地点、公示天数 | 12393 / 空 / 7 |',
-    '| `collection.start` / `.end` | 集中征缴期 MM-DD（N 年度在 N-1 年） | 09-01 / 12-31 |',
-    '| `milestones` | 进度节点 `[{ "date": "11-20", "rate": 0.8 }]` | 11-20 80%，12-20 95% |',
-    '| `target` | 参保率目标 | 0.95 |',
+    ...SITE_CONFIG_DOCS.map((c) => `| ${c.field} | ${c.description} | ${c.default} |`),
     '',
   );
   return parts.join('\n');

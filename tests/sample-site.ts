@@ -1,0 +1,60 @@
+/**
+ * The sample site (枝江市, `npm run build` without DATA_DIR) built once for the tests
+ * that need real volume, cached in the temp folder by a hash of everything the build
+ * reads, so test files of one run (and reruns with unchanged sources) share one build.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A built sample site: the site folder and the data stage output. */
+export interface SampleSite {
+  dist: string;
+  data: string;
+  /** The build's console output (empty when it came from the cache). */
+  log: string;
+}
+
+function hashInputs(paths: string[]): string {
+  const h = createHash('sha256');
+  const walk = (p: string): void => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) walk(join(p, name));
+    } else {
+      h.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  for (const p of paths) walk(p);
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Builds the sample site with the real build command (generating data/sample first if
+ * it is missing), or returns the cached build of the same sources. SAMPLE_SITE=/path
+ * (a folder with dist/ and data/ from `npm run build`) uses that build instead.
+ */
+export function buildSampleSite(): SampleSite {
+  if (process.env.SAMPLE_SITE) return { dist: join(process.env.SAMPLE_SITE, 'dist'), data: join(process.env.SAMPLE_SITE, 'data'), log: '' };
+  const cache = join(tmpdir(), 'gongshi-sample');
+  mkdirSync(cache, { recursive: true });
+  const key = hashInputs(['src', 'scripts', 'public', 'data/sample', 'astro.config.mjs', 'package-lock.json'].map((p) => join(ROOT, p)));
+  const out = join(cache, key);
+  if (existsSync(join(out, 'dist', 'index.html'))) return { dist: join(out, 'dist'), data: join(out, 'data'), log: '' };
+  const work = `${out}.${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, DIST_DIR: join(work, 'dist'), SITE_DATA_DIR: join(work, 'data') };
+  delete env.DATA_DIR;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.ts')], { cwd: ROOT, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`sample build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  try {
+    renameSync(work, out);
+  } catch {
+    rmSync(work, { recursive: true, force: true }); // a concurrent run finished first: use its build
+  }
+  return { dist: join(out, 'dist'), data: join(out, 'data'), log: r.stdout };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { archiveByYear, townshipsUnder } from '../../src/lib/place-lists.ts';
+import type { ChildSummary, PublishedRegion } from '../../src/lib/publish.ts';
+import { buildRegions } from '../../src/lib/regions.ts';
+
+const rows = [
+  ['420583000000', '枝江市'], ['420583101000', '安福寺镇'], ['420583101201', '桑树河村'],
+  ['420583103000', '顾家店镇'], ['420583103201', '沙碛坪村'], ['420583103202', '青龙湖村'],
+].map(([code, name], i) => ({ code: code!, name: name!, line: i + 2 }));
+const years: Record<string, number[]> = {
+  '420583000000': [2024, 2025], '420583101000': [2025], '420583101201': [2025],
+  '420583103000': [2024, 2025], '420583103201': [2024, 2025], '420583103202': [2025],
+};
+const regions = new Map<string, PublishedRegion>(buildRegions('regions.csv', rows).regions.map((r) => [r.code, { ...r, years: years[r.code]! }]));
+
+const summary = (code: string, rate: number): ChildSummary => ({ code, name: code, shouldEnroll: 100, enrolled: rate * 100, rate, rows: 100, pending: 0, refunded: 0, duplicates: 0 });
+const children: Record<string, ChildSummary[]> = {
+  '2025/420583000000': [summary('420583101000', 0.9), summary('420583103000', 0.8)],
+  '2025/420583103000': [summary('420583103201', 0.85), summary('420583103202', 0.75)],
+  '2025/420583101000': [summary('420583101201', 0.9)],
+  '2024/420583000000': [summary('420583103000', 0.7)],
+  '2024/420583103000': [summary('420583103201', 0.7)],
+};
+const childrenOf = (year: number, code: string) => children[`${year}/${code}`] ?? null;
+
+describe('townshipsUnder', () => {
+  it('lists every township under the top regions in code order, with its villages and the path above it', () => {
+    const groups = townshipsUnder(regions, ['420583000000']);
+    expect(groups.map((g) => [g.town.name, g.above, g.villages.map((v) => v.name)])).toEqual([
+      ['安福寺镇', '枝江市', ['桑树河村']],
+      ['顾家店镇', '枝江市', ['沙碛坪村', '青龙湖村']],
+    ]);
+  });
+
+  it('a township-level site lists just that township', () => {
+    expect(townshipsUnder(regions, ['420583103000']).map((g) => g.town.code)).toEqual(['420583103000']);
+  });
+});
+
+describe('archiveByYear', () => {
+  const archive = archiveByYear([2024, 2025], regions, ['420583000000'], childrenOf);
+
+  it('lists years newest first, and only the places published in each year', () => {
+    expect(archive.map((y) => y.year)).toEqual([2025, 2024]);
+    expect(archive[1]!.towns.map((t) => t.town.name)).toEqual(['顾家店镇']);
+    expect(archive[1]!.towns[0]!.villages.map((v) => v.village.name)).toEqual(['沙碛坪村']);
+  });
+
+  it('counts every village notice of a year exactly once', () => {
+    expect(archive.map((y) => y.notices)).toEqual([3, 1]);
+  });
+
+  it('takes township and village headlines from the parent files', () => {
+    const gujia = archive[0]!.towns.find((t) => t.town.code === '420583103000')!;
+    expect(gujia.summary?.rate).toBe(0.8);
+    expect(gujia.villages.map((v) => v.summary?.rate)).toEqual([0.85, 0.75]);
+  });
+});
