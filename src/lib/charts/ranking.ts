@@ -110,6 +110,11 @@ export function rankingChart(input: AtDateInput & { childLabel: string }): Chart
   const anyOver = top > 1;
   const svg = svgRoot({ uid: input.uid, height, title, desc, patterns: anyOver ? ['over'] : [] },
     xAxis({ ticks: x.ticks(5), x, top: RANK.top - 4, bottom: plotBottom, label: percentTick }),
+    // Reference lines first: the bars cover them, so they show in the gaps and never cross a value label.
+    anyOver ? h('line', { x1: x(1), x2: x(1), y1: RANK.top - 4, y2: plotBottom, stroke: COLORS.over, 'stroke-width': 1.5 }) : null,
+    h('g', { class: 'goal' },
+      h('line', { x1: x(input.goal.rate), x2: x(input.goal.rate), y1: RANK.top - 10, y2: plotBottom, stroke: COLORS.target, 'stroke-width': 2, 'stroke-dasharray': '5 3' }),
+      h('text', { x: x(input.goal.rate), y: RANK.top - 14, 'text-anchor': x(input.goal.rate) + textWidth(`${input.goal.label} ${percentTick(input.goal.rate)}`) / 2 > WIDTH ? 'end' : 'middle', fill: COLORS.target }, `${input.goal.label} ${percentTick(input.goal.rate)}`)),
     h('g', { class: 'bars' }, ...places.map((p, i) => {
       const r = rateOf(p);
       const cy = RANK.top + i * RANK.rowHeight + RANK.rowHeight / 2;
@@ -124,10 +129,6 @@ export function rankingChart(input: AtDateInput & { childLabel: string }): Chart
           ? h('text', { x: x(r!) - 4, y: cy + 4, 'text-anchor': 'end', fill: '#ffffff' }, label)
           : h('text', { x: (r === null ? x(0) : x(r)) + 4, y: cy + 4, fill: over ? COLORS.over : COLORS.ink, 'font-weight': over ? 700 : 400 }, label));
     })),
-    anyOver ? h('line', { x1: x(1), x2: x(1), y1: RANK.top - 4, y2: plotBottom, stroke: COLORS.over, 'stroke-width': 1.5 }) : null,
-    h('g', { class: 'goal' },
-      h('line', { x1: x(input.goal.rate), x2: x(input.goal.rate), y1: RANK.top - 10, y2: plotBottom, stroke: COLORS.target, 'stroke-width': 2, 'stroke-dasharray': '5 3' }),
-      h('text', { x: x(input.goal.rate), y: RANK.top - 14, 'text-anchor': x(input.goal.rate) + textWidth(`${input.goal.label} ${percentTick(input.goal.rate)}`) / 2 > WIDTH ? 'end' : 'middle', fill: COLORS.target }, `${input.goal.label} ${percentTick(input.goal.rate)}`)),
   );
   return { ...base, svg, empty: false };
 }
@@ -140,7 +141,7 @@ export function binOf(rate: number): number {
   return Math.min(10, Math.max(0, Math.floor(Math.round(rate * 1e9) / 1e8)));
 }
 
-const DIST = { height: 220, top: 26, bottom: 40, left: 30, right: 8 };
+const DIST = { height: 224, top: 30, bottom: 40, left: 30, right: 8 };
 
 /** Distribution of village rates under a region at a date, with best, median, worst and the spread. */
 export function distributionChart(input: AtDateInput): ChartFigure {
@@ -187,16 +188,19 @@ export function distributionChart(input: AtDateInput): ChartFigure {
     h('g', { class: 'bars' }, ...counts.map((c, i) => {
       const x0 = ml + i * step + 2;
       const fill = i === 10 && anyOver ? patternFill(input.uid, 'over') : COLORS.current;
-      return h('g', {},
-        c ? h('rect', { x: x0, y: y(c), width: step - 4, height: y(0) - y(c), fill, stroke: i === 10 && anyOver ? COLORS.over : 'none' }) : null,
-        h('text', { x: x0 + (step - 4) / 2, y: y(c) - 4, 'text-anchor': 'middle', fill: COLORS.ink, 'font-size': 11 }, String(c)));
+      return c ? h('rect', { x: x0, y: y(c), width: step - 4, height: y(0) - y(c), fill, stroke: i === 10 && anyOver ? COLORS.over : 'none' }) : null;
     })),
+    // The goal runs over the bars with a white halo, so it stays visible inside the bin it falls in.
+    h('g', { class: 'goal' },
+      h('line', { x1: ml + goalBin * step, x2: ml + goalBin * step, y1: mt - 6, y2: height - mb, stroke: '#ffffff', 'stroke-width': 5 }),
+      h('line', { x1: ml + goalBin * step, x2: ml + goalBin * step, y1: mt - 6, y2: height - mb, stroke: COLORS.target, 'stroke-width': 2, 'stroke-dasharray': '5 3' }),
+      h('text', { x: ml + goalBin * step - 4, y: mt - 12, 'text-anchor': 'end', fill: COLORS.target }, `${input.goal.label} ${percentTick(input.goal.rate)}`)),
+    // Counts last, haloed, so the goal line never hides a digit.
+    h('g', { class: 'counts' }, ...counts.map((c, i) =>
+      h('text', { x: ml + i * step + step / 2, y: y(c) - 4, 'text-anchor': 'middle', fill: COLORS.ink, 'font-size': 11, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke' }, String(c)))),
     h('line', { x1: ml, x2: WIDTH - mr, y1: y(0), y2: y(0), stroke: COLORS.muted }),
     h('g', { class: 'axis axis-x', 'aria-hidden': 'true' }, ...[0, 2, 4, 6, 8, 10].map((i) =>
       h('text', { x: ml + i * step + (i === 10 ? step / 2 : 0), y: height - mb + 15, 'text-anchor': 'middle', fill: COLORS.muted }, i === 10 ? '≥100%' : `${i * 10}%`))),
-    h('g', { class: 'goal' },
-      h('line', { x1: ml + goalBin * step, x2: ml + goalBin * step, y1: mt - 6, y2: height - mb, stroke: COLORS.target, 'stroke-width': 2, 'stroke-dasharray': '5 3' }),
-      h('text', { x: ml + goalBin * step - 4, y: mt - 10, 'text-anchor': 'end', fill: COLORS.target }, `${input.goal.label} ${percentTick(input.goal.rate)}`)),
     h('text', { x: WIDTH / 2, y: height - 6, 'text-anchor': 'middle', fill: COLORS.muted }, '参保率区间'),
   );
   return { ...base, svg, empty: false };
