@@ -1,20 +1,21 @@
 /**
  * The data stage's part for the private lookup and 两头缴: as payments stream past,
- * each one with a `person_key` is appended to a spill file named by the key's first 3
- * hex characters (4,096 buckets), so every record of one person lands in one bucket.
- * At the end the buckets are read one at a time (memory bounded by one bucket, whatever
- * the number of rows), duplicates are found person by person, and the padded shards,
- * the per-village duplicate marks and the lookup index are written.
+ * each one with a `person_key` is appended to a spill file named by the key's first 2
+ * hex characters (256 buckets), so every record of one person lands in one bucket.
+ * At the end the buckets are read one at a time (memory bounded by 1/256 of the records),
+ * duplicates are found person by person, and the padded shards, the per-village
+ * duplicate marks and the lookup index are written.
  *
  *   outDir/lookup/index.json        LookupIndex
- *   outDir/lookup/s/{prefix}.bin    shards, all the same size
+ *   outDir/lookup/s/{prefix}.bin    shards (gzip of the shard JSON), all padded to the same size
  *   outDir/dupes/{year}/{code}.json DupesFile of village-years with a 两头缴
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
 import { findDuplicates, sortMarks, type DuplicateMark, type DupesFile } from '../src/lib/duplicates.ts';
-import { KEY_HEX, LOOKUP_VERSION, MAX_PREFIX_LENGTH, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type LookupRecord, type ShardEntry } from '../src/lib/lookup.ts';
+import { KEY_HEX, LOOKUP_VERSION, padGzip, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type LookupRecord, type ShardEntry } from '../src/lib/lookup.ts';
 import { pageOfRow, yearPath } from '../src/lib/notice.ts';
 import { formatYuan } from '../src/lib/publish.ts';
 import type { Region } from '../src/lib/regions.ts';
@@ -24,6 +25,8 @@ import type { TokenParams } from '../src/lib/token.ts';
 type SpillRow = [key: string, year: number, code: string, row: number, status: string, amountFen: number, paidOn: string, channel: string, name: string, idNumber: string];
 
 const FLUSH_RECORDS = 100_000;
+/** Hex characters of the key naming a spill bucket: 256 files, few enough for large appends. */
+const SPILL_HEX = 2;
 
 /** What {@link LookupStage.finish} hands back to the data stage. */
 export interface LookupStageResult {
@@ -53,7 +56,7 @@ export class LookupStage {
   add(p: PaymentCells, row: number): void {
     const key = p.person_key;
     if (!key) return;
-    const bucket = key.slice(0, MAX_PREFIX_LENGTH);
+    const bucket = key.slice(0, SPILL_HEX);
     let list = this.buffers.get(bucket);
     if (!list) this.buffers.set(bucket, (list = []));
     list.push(JSON.stringify([key, p.coverage_year, p.region_code, row, p.status, p.amount, p.paid_on, p.channel, p.name, p.id_number] satisfies SpillRow));
@@ -92,13 +95,19 @@ export class LookupStage {
     let duplicatePersons = 0;
     let shardBytes = 0;
     const prefixes = shardPrefixes(prefixLength);
-    const subBuckets = prefixLength === MAX_PREFIX_LENGTH ? [''] : shardPrefixes(MAX_PREFIX_LENGTH - prefixLength);
+    const open = new Map<string, ShardEntry[]>();
+    const writeShard = (prefix: string): void => {
+      const path = join(shardDir, `${prefix}.bin`);
+      writeFileSync(path, gzipSync(renderShard(open.get(prefix) ?? []), { level: 9 }));
+      open.delete(prefix);
+      shardBytes = Math.max(shardBytes, statSync(path).size);
+    };
 
-    for (const prefix of prefixes) {
+    // Buckets in key order: a shard is complete once the last bucket it spans has been read.
+    for (const bucket of shardPrefixes(SPILL_HEX)) {
       const people = new Map<string, SpillRow[]>();
-      for (const sub of subBuckets) {
-        const path = join(this.spillDir, `${prefix}${sub}.jsonl`);
-        if (!existsSync(path)) continue;
+      const path = join(this.spillDir, `${bucket}.jsonl`);
+      if (existsSync(path)) {
         for (const line of readFileSync(path, 'utf8').split('\n')) {
           if (!line) continue;
           const r = JSON.parse(line) as SpillRow;
@@ -107,8 +116,10 @@ export class LookupStage {
           list.push(r);
         }
       }
-      const entries: ShardEntry[] = [];
       for (const [key, rows] of people) {
+        const shard = key.slice(0, prefixLength);
+        let entries = open.get(shard);
+        if (!entries) open.set(shard, (entries = []));
         persons++;
         const flagged = new Set<number>();
         const hits = findDuplicates(rows.map(([, year, code, row, status]) => ({ year, code, row, status })));
@@ -130,15 +141,17 @@ export class LookupStage {
           entries.push(toEntry(key, prefixLength, record));
         });
       }
-      const path = join(shardDir, `${prefix}.bin`);
-      writeFileSync(path, renderShard(entries));
-      shardBytes = Math.max(shardBytes, statSync(path).size);
+      if (prefixLength > SPILL_HEX) {
+        for (const sub of shardPrefixes(prefixLength - SPILL_HEX)) writeShard(bucket + sub);
+      } else if (bucket.slice(prefixLength) === 'f'.repeat(SPILL_HEX - prefixLength)) {
+        writeShard(bucket.slice(0, prefixLength));
+      }
     }
     // Pad every shard to the size of the largest, so a response's size says nothing about whose it is.
     for (const prefix of prefixes) {
       const path = join(shardDir, `${prefix}.bin`);
-      const missing = shardBytes - statSync(path).size;
-      if (missing > 0) appendFileSync(path, ' '.repeat(missing));
+      const gz = readFileSync(path);
+      if (gz.byteLength < shardBytes) writeFileSync(path, padGzip(gz, shardBytes));
     }
     for (const [vy, list] of [...marks].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const [year, code] = vy.split(':') as [string, string];

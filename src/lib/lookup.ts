@@ -10,8 +10,12 @@
  * birth date and name of a published row then gets thousands of matching candidates,
  * not one (see src/pages/about/privacy.mdx).
  *
+ * Shards are gzip files (the JSON compresses about 9×), padded to one size with a
+ * gzip comment, so they stay plain gzip and need no server-side compression.
+ *
  * Pure and free of Node and DOM imports: the data stage and the lookup page share it.
  */
+import { gunzipSync } from 'fflate';
 import type { TokenParams } from './token.ts';
 
 /** Hex characters of a key that are published (prefix in the shard's file name + the rest in the shard). */
@@ -117,23 +121,37 @@ export function renderShard(entries: ShardEntry[]): string {
   return JSON.stringify({ v: LOOKUP_VERSION, entries: [...entries].sort(compareEntries) } satisfies Shard);
 }
 
-/** UTF-8 length of a text. */
-export function byteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+const FCOMMENT = 0x10;
+
+/**
+ * Pads a gzip member (as zlib writes it: 10-byte header, no optional fields) to exactly
+ * `size` bytes by adding a header comment (FCOMMENT: spaces ended by NUL). The result is
+ * still a standard gzip file; every decoder skips the comment.
+ */
+export function padGzip(gz: Uint8Array, size: number): Uint8Array {
+  if (gz[0] !== 0x1f || gz[1] !== 0x8b || gz[3] !== 0) throw new Error('padGzip expects a gzip member with no optional header fields');
+  const extra = size - gz.byteLength;
+  if (extra < 0) throw new Error(`shard of ${gz.byteLength} bytes does not fit the padded size ${size}`);
+  if (extra === 0) return gz;
+  const out = new Uint8Array(size);
+  out.set(gz.subarray(0, 10));
+  out[3] = FCOMMENT;
+  out.fill(0x20, 10, 10 + extra - 1);
+  out[10 + extra - 1] = 0;
+  out.set(gz.subarray(10), 10 + extra);
+  return out;
 }
 
-/** Pads shard text with trailing spaces (valid JSON whitespace) to exactly `bytes` bytes. */
-export function padShard(text: string, bytes: number): string {
-  const have = byteLength(text);
-  if (have > bytes) throw new Error(`shard of ${have} bytes does not fit the padded size ${bytes}`);
-  return text + ' '.repeat(bytes - have);
-}
-
-/** Parses a fetched shard. */
+/** Parses shard JSON. */
 export function parseShard(text: string): Shard {
   const shard = JSON.parse(text) as Shard;
   if (shard.v !== LOOKUP_VERSION || !Array.isArray(shard.entries)) throw new Error(`unknown shard format ${String(shard.v)}`);
   return shard;
+}
+
+/** Decodes a fetched shard file (padded gzip of the shard JSON). */
+export function decodeShard(bytes: Uint8Array): Shard {
+  return parseShard(new TextDecoder().decode(gunzipSync(bytes)));
 }
 
 /**

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaymentCells } from '../../src/lib/contract.ts';
 import { findDuplicates } from '../../src/lib/duplicates.ts';
-import { findRecords, KEY_HEX, parseShard, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeShard, findRecords, KEY_HEX, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { buildRegions } from '../../src/lib/regions.ts';
 import { LookupStage } from '../../scripts/lookup-stage.ts';
 
@@ -55,6 +56,18 @@ describe('findDuplicates', () => {
   });
 });
 
+describe('padGzip', () => {
+  it('pads a gzip file to any larger size and it still decompresses to the same bytes', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), fc.integer({ min: 0, max: 300 }), (text, extra) => {
+      const gz = gzipSync(text);
+      const padded = padGzip(gz, gz.byteLength + extra);
+      expect(padded.byteLength).toBe(gz.byteLength + extra);
+      expect(gunzipSync(padded).toString('utf8')).toBe(text);
+    }), { numRuns: 300 });
+    expect(() => padGzip(gzipSync('abc'), 5)).toThrow(/does not fit/);
+  });
+});
+
 describe('prefixLengthFor', () => {
   it('keeps shards small and never makes more than 4,096 files', () => {
     expect(prefixLengthFor(0)).toBe(1);
@@ -78,17 +91,40 @@ describe('LookupStage', () => {
       expect([...sizes][0]).toBe(index.shardBytes);
       expect(index.records).toBe(rows.length);
       for (const [key, code, year] of rows) {
-        const shard = parseShard(readFileSync(join(shardDir, `${shardOf(key, index.prefixLength)}.bin`), 'utf8'));
+        const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(key, index.prefixLength)}.bin`)));
         const found = findRecords(shard, key, index.prefixLength, '420583********123X', '张*');
         expect(found.some((r) => r.code === code && r.year === year)).toBe(true);
       }
     }), { numRuns: 40 });
   });
 
+  it('cuts 256 and 4,096 shards for bigger exports, every record in exactly one shard of equal size', () => {
+    for (const n of [2_000, 20_000]) {
+      let seed = n;
+      const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
+      const payments = Array.from({ length: n }, (_, i) => payment(next() + next() + next() + next(), 2024 + (i % 3), VILLAGES[i % 3]!, '已到账'));
+      const { shardDir, index } = stage(payments);
+      expect(index.prefixLength).toBe(n === 2_000 ? 2 : 3);
+      const files = readdirSync(shardDir);
+      expect(files).toHaveLength(16 ** index.prefixLength);
+      let total = 0;
+      for (const f of files) {
+        const bytes = readFileSync(join(shardDir, f));
+        expect(bytes.length).toBe(index.shardBytes);
+        total += decodeShard(bytes).entries.length;
+      }
+      expect(total).toBe(n);
+      for (const p of payments.slice(0, 50)) {
+        const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(p.person_key!, index.prefixLength)}.bin`)));
+        expect(findRecords(shard, p.person_key!, index.prefixLength, p.id_number, p.name).some((r) => r.year === p.coverage_year)).toBe(true);
+      }
+    }
+  });
+
   it('publishes only the first 4 hex characters of a key', () => {
     const key = 'abcdef0123456789abcdef0123456789';
     const { shardDir, index } = stage([payment(key, 2025, VILLAGES[0]!, '已到账')]);
-    const text = readFileSync(join(shardDir, `${key.slice(0, index.prefixLength)}.bin`), 'utf8');
+    const text = gunzipSync(readFileSync(join(shardDir, `${key.slice(0, index.prefixLength)}.bin`))).toString('utf8');
     expect(text).not.toContain(key.slice(index.prefixLength, KEY_HEX + 1));
     expect(text).toContain(`"${key.slice(index.prefixLength, KEY_HEX)}"`);
   });
@@ -108,7 +144,7 @@ describe('LookupStage', () => {
     expect([...result.duplicates].sort()).toEqual([['2025:420583103201', 1], ['2025:420583104201', 1]]);
     expect(JSON.parse(readFileSync(join(dir, 'dupes', '2025', '420583103201.json'), 'utf8'))).toEqual({ year: 2025, code: '420583103201', rows: [{ row: 2, others: ['420583104201'] }] });
     expect(JSON.parse(readFileSync(join(dir, 'dupes', '2025', '420583104201.json'), 'utf8'))).toEqual({ year: 2025, code: '420583104201', rows: [{ row: 1, others: ['420583103201'] }] });
-    const shard = parseShard(readFileSync(join(shardDir, `${shardOf(dup, index.prefixLength)}.bin`), 'utf8'));
+    const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(dup, index.prefixLength)}.bin`)));
     const found = findRecords(shard, dup, index.prefixLength, '999001********5674', '赵**');
     expect(found.map((r) => [r.year, r.place, r.row, r.duplicate, r.href])).toEqual([
       [2025, '顾家店镇 沙碛坪村', 2, true, '/r/420583103201/2025/'],
@@ -122,7 +158,7 @@ describe('LookupStage', () => {
     const payments = Array.from({ length: 1001 }, (_, i) => payment(i.toString(16).padStart(32, 'a'), 2025, VILLAGES[0]!, '已到账'));
     const last = payments[1000]!.person_key!;
     const { shardDir, index } = stage(payments);
-    const shard = parseShard(readFileSync(join(shardDir, `${shardOf(last, index.prefixLength)}.bin`), 'utf8'));
+    const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(last, index.prefixLength)}.bin`)));
     const rec = findRecords(shard, last, index.prefixLength, '420583********123X', '张*').find((r) => r.row === 1001);
     expect(rec?.href).toBe('/r/420583103201/2025/p/2/');
   });
