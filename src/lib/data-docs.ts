@@ -2,6 +2,7 @@
  * Renders the data contract as Markdown (data/README.md and the 数据说明 page), so the
  * documentation cannot drift from the schema.
  */
+import { DEFAULT_ITERATIONS } from './token.ts';
 import { FILES, type FieldSpec } from './contract.ts';
 
 function fieldTable(fields: readonly FieldSpec[]): string {
@@ -27,6 +28,7 @@ export const SITE_CONFIG_DOCS: ReadonlyArray<{ field: string; description: strin
   { field: '`collection.start` / `.end`', description: '集中征缴期 MM-DD（N 年度在 N-1 年）', default: '09-01 / 12-31' },
   { field: '`milestones`', description: '进度节点 `[{ "date": "11-20", "rate": 0.8 }]`', default: '11-20 80%，12-20 95%' },
   { field: '`target`', description: '参保率目标', default: '0.95' },
+  { field: '`lookup.salt` / `.iterations`', description: '“查我的缴费”查询码的公开盐值和计算次数，由 `npm run anonymize` 第一次运行时写入；发布后不要再改，否则居民的查询码全部改变。没有盐值时查询页面关闭', default: `无 / ${DEFAULT_ITERATIONS}` },
 ];
 
 /** The full data/README.md text. */
