@@ -15,6 +15,7 @@ import Papa from 'papaparse';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegionYearApi } from '../../src/lib/charts/api.ts';
+import { placeAtDate } from '../../src/lib/charts/at-date.ts';
 import { formatCount, formatRate } from '../../src/lib/format.ts';
 import type { PublishedRegion, SiteMeta } from '../../src/lib/publish.ts';
 import { fixture } from '../helpers.ts';
@@ -176,6 +177,19 @@ describe('charts in a real browser', () => {
         expect(await page.locator('svg[role="img"] > title').count(), path).toBe(path === '/api/' || path === '/about/methodology/' ? 0 : await page.locator('svg[role="img"]').count());
       }
       expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+
+      // ?date= draws the ranking of that day in the browser, from the static JSON of each village.
+      await page.goto(`${base}/charts/2025/420583103000/?date=2024-11-02`);
+      const rows = page.locator('.at-date-output table tbody tr');
+      await rows.first().waitFor({ state: 'attached' });
+      const shown = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+      const expected = ['420583103201', '420583103202'].map((c) => placeAtDate(api(2025, c), '2024-11-02'))
+        .sort((a, b) => b.enrolled / b.shouldEnroll! - a.enrolled / a.shouldEnroll!)
+        .map((p) => [p.name, formatRate(p.enrolled / p.shouldEnroll!)]);
+      expect(shown.map((r) => [r[2], r[5]])).toEqual(expected);
+      expect(await page.locator('.at-date-output svg[role="img"] > title').textContent()).toContain('截至2024年11月2日');
+      await page.goto(`${base}/charts/2025/420583103000/?date=2030-01-01`);
+      await expect.poll(() => page.locator('.at-date-output').textContent()).toContain('日期应在');
     } finally {
       await browser.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { regionYearApi, API_FIELDS } from '../../src/lib/charts/api.ts';
+import { goalAt, pickedDate, placeAtDate } from '../../src/lib/charts/at-date.ts';
 import { buildChart, chartIds, passedMilestones, villagesUnder } from '../../src/lib/charts/catalog.ts';
 import { displayCell, figureCsv, figureJson } from '../../src/lib/charts/figure.ts';
 import { ageChart, channelsChart, statusChart, subsidyChart } from '../../src/lib/charts/mix.ts';
@@ -301,5 +302,26 @@ describe('catalog and API', () => {
     expect(api.daily).toHaveLength(92); // 1 Sep to the as-of date 1 Dec
     expect(api.daily.at(-1)).toEqual({ date: '2024-12-01', enrolled: 92, rate: 92 / 150 });
     expect(api.links).toEqual({ page: `/r/${T}/2025/`, csv: null, charts: `/charts/2025/${T}/` });
+  });
+});
+
+describe('ranking at a picked date', () => {
+  const cfg = { min: '2024-09-01', max: '2024-12-31', target: 0.95, milestones: [{ date: '2024-11-20', rate: 0.8 }] };
+
+  it('pickedDate accepts only ISO dates inside the period', () => {
+    expect(['2024-10-20', '2024-08-31', '2025-01-01', '2024-13-01', '20241020', null, '2024-10-20"><script>'].map((d) => pickedDate(d, cfg)))
+      .toEqual(['2024-10-20', null, null, null, null, null, null]);
+  });
+
+  it('placeAtDate reads the cumulative count of the day, and the total from the as-of date on', () => {
+    const s = makeStats({ code: V1, year: 2025, name: '沙碛坪村', shouldEnroll: 10, counts: [1, 2, 3, ...new Array(119).fill(0)], after: 1 });
+    const doc = regionYearApi(s, makeMeta('2025-01-10', [2025], [C]));
+    expect(placeAtDate(doc, '2024-09-02')).toEqual({ code: V1, name: '沙碛坪村', enrolled: 3, shouldEnroll: 10 });
+    expect(placeAtDate(doc, '2025-01-10').enrolled).toBe(7);
+  });
+
+  it('goalAt compares with the milestone of the day, else the target', () => {
+    expect(goalAt(cfg, '2024-11-20')).toEqual({ rate: 0.8, label: '11月20日节点' });
+    expect(goalAt(cfg, '2024-10-20')).toEqual({ rate: 0.95, label: '目标' });
   });
 });

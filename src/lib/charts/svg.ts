@@ -48,12 +48,17 @@ function printNode(n: SvgNode, indent: string, out: string[]): void {
   out.push(`${indent}</${n.tag}>`);
 }
 
-/** A standalone SVG document (with the XML namespace), one element per line. */
-export function serializeSvg(root: SvgNode): string {
+/** SVG markup of a tree (with the XML namespace), one element per line, every text escaped. */
+export function svgMarkup(root: SvgNode): string {
   const withNs: SvgNode = root.tag === 'svg' && !('xmlns' in root.attrs) ? { ...root, attrs: { xmlns: 'http://www.w3.org/2000/svg', ...root.attrs } } : root;
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const out: string[] = [];
   printNode(withNs, '', out);
   return out.join('\n') + '\n';
+}
+
+/** A standalone SVG document: the XML declaration and {@link svgMarkup}. */
+export function serializeSvg(root: SvgNode): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + svgMarkup(root);
 }
 
 /** Every text of a tree, in document order (for tests and the text alternative). */
