@@ -1,0 +1,354 @@
+/**
+ * The publication stage of the build: finds the publications of DATA_DIR (a single export,
+ * or a history folder with `publications/<id>/`, each a full export), runs the data stage
+ * once per publication, and computes the record of each publication, every notice's
+ * versions and corrections, the county's list of recent corrections and the feeds.
+ *
+ * Memory is bounded by one village: notices are compared one village-year file pair at a
+ * time, whatever the number of rows in a year.
+ *
+ * Written next to the current publication's data stage output (the `.data` layout):
+ *   publications.json               PublicationRecord[], oldest first
+ *   history/{year}/{code}.json      NoticeHistory of every village-year
+ *   versions.json                   VersionedNotice[]: notices with version pages to build
+ *   changes.json                    ChangeEntry[]: recent corrections (not first publications), newest first
+ *   feeds/{code}.json               FeedFile of the county (tops) and of each township
+ *   publications/{id}/              earlier publications, pruned to meta.json, regions.json and
+ *                                   the rows files that version pages show
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { diffCounts, diffNotices, isEmptyDiff, type NoticeDiff } from '../src/lib/corrections.ts';
+import { ContentHasher, csvCells } from '../src/lib/integrity.ts';
+import { unescapeFormula, type PublicRow, type PublishedRegion, type SiteMeta } from '../src/lib/publish.ts';
+import {
+  isPublicationId, MAX_LISTED_ROWS, NewestEntries, orderPublications, publicationDate, publicationRecord, singleExportId,
+  type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
+} from '../src/lib/publications.ts';
+import type { DataStageResult } from './build-data.ts';
+
+/** An export folder to publish, with its id when the history folder names it. */
+export interface PublicationSource {
+  /** Null for a single export: its id is its as-of date, known after the data stage. */
+  id: string | null;
+  dataDir: string;
+}
+
+/** Entries kept in changes.json (newest first); the counts of every publication stay complete. */
+export const CHANGES_SIZE = 1000;
+
+/**
+ * The publications of DATA_DIR, oldest first: a history folder's `publications/<id>/`
+ * folders (DATA_DIR may also be that `publications/` folder itself), or the folder itself
+ * as one export. Throws (in Chinese, for the person running
+ * the build) when a history folder has a misnamed or empty publication.
+ */
+export function findPublications(dataDir: string): PublicationSource[] {
+  const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+  const subfolders = (d: string): string[] => readdirSync(d).filter((n) => !n.startsWith('.') && isDir(join(d, n)));
+  // The history folder itself, or DATA_DIR pointing at its publications/ folder (no export files, dated subfolders).
+  const pubs = isDir(join(dataDir, 'publications')) ? join(dataDir, 'publications')
+    : isDir(dataDir) && !existsSync(join(dataDir, 'payments.csv')) && subfolders(dataDir).some(isPublicationId) ? dataDir : null;
+  if (!pubs) return [{ id: null, dataDir }];
+  const names = subfolders(pubs);
+  const { ids, invalid } = orderPublications(names);
+  if (invalid.length) throw new Error(`${pubs} 中的文件夹名不是发布日期：${invalid.join('、')}。每次发布一个文件夹，以发布日期命名，如 2026-01-10（同一天第二次发布用 2026-01-10-2）。`);
+  if (!ids.length) throw new Error(`${pubs} 中没有发布：每次发布放一个以日期命名的文件夹（如 2026-01-10），里面是完整的导出文件。`);
+  for (const id of ids) {
+    if (!existsSync(join(pubs, id, 'payments.csv'))) throw new Error(`发布 ${id}（${join(pubs, id)}）中没有 payments.csv：每个发布文件夹都应是一份完整的导出。`);
+  }
+  return ids.map((id) => ({ id, dataDir: join(pubs, id) }));
+}
+
+/** Options of {@link runPublicationStages}. */
+export interface StageOptions {
+  sources: PublicationSource[];
+  /** Each publication's data stage output goes to `${stagingDir}/{index}`. */
+  stagingDir: string;
+  /** Report file of the latest publication; earlier ones get `-{id}` before the extension. */
+  reportFile: string;
+  log: (line: string) => void;
+  /** Data stages run at once (each in a worker thread). */
+  jobs?: number;
+}
+
+/** Report file of an earlier publication: reports/data-issues-2026-01-10.txt. */
+function reportFor(reportFile: string, id: string | null, latest: boolean): string {
+  return latest || !id ? reportFile : reportFile.replace(/(\.\w+)?$/, `-${id}$1`);
+}
+
+/**
+ * Runs the data stage for every publication, `jobs` at a time in worker threads (a thread
+ * dies with the build, so a killed build leaves no stage running). Stops at the first
+ * failure. Returns the output folder of each publication (same order), or null on failure.
+ */
+export async function runPublicationStages(opts: StageOptions): Promise<string[] | null> {
+  const { sources, stagingDir, log } = opts;
+  const jobs = Math.max(1, opts.jobs ?? Math.min(2, availableParallelism()));
+  rmSync(stagingDir, { recursive: true, force: true });
+  mkdirSync(stagingDir, { recursive: true });
+  const outs = sources.map((_, i) => join(stagingDir, String(i)));
+  const many = sources.length > 1;
+  const running = new Set<Worker>();
+  let failed = false;
+  let next = 0;
+
+  const runOne = (i: number): Promise<boolean> => new Promise((done) => {
+    const src = sources[i]!;
+    const prefix = many ? `[发布 ${src.id}] ` : '';
+    const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
+      workerData: { dataDir: src.dataDir, outDir: outs[i], reportFile: reportFor(opts.reportFile, src.id, i === sources.length - 1) },
+    });
+    running.add(worker);
+    let ok = false;
+    worker.on('message', (m: { log?: string; result?: DataStageResult }) => {
+      if (m.log !== undefined) log(prefix + m.log);
+      if (m.result) ok = m.result.ok;
+    });
+    worker.on('error', (err: Error) => {
+      log(`${prefix}${err.stack ?? err.message}`);
+      ok = false;
+    });
+    worker.on('exit', () => {
+      running.delete(worker);
+      done(ok);
+    });
+  });
+
+  const lane = async (): Promise<void> => {
+    while (!failed && next < sources.length) {
+      const i = next++;
+      if (!(await runOne(i))) {
+        failed = true;
+        for (const w of running) void w.terminate();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
+  return failed ? null : outs;
+}
+
+/** sha256 and size of a small input file (site.json), or null when it is missing. */
+function hashSmallFile(path: string, file: string): PublicationInput | null {
+  if (!existsSync(path)) return null;
+  const bytes = readFileSync(path);
+  return { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** A publication's data stage output, read for the history. */
+interface Loaded {
+  id: string;
+  dir: string;
+  meta: SiteMeta;
+  /** Village-year keys `year:code` of this publication's notices. */
+  notices: Set<string>;
+  extraInputs: PublicationInput[];
+  counts: PublicationCounts;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** A village-year's published rows in one publication: the cells' content hash and rows for the diff. */
+interface NoticeRows {
+  hash: string;
+  rows: PublicRow[];
+  keys?: string[];
+}
+
+/** Reads a village-year's rows file (absent = no rows) and hashes it; 查询码 from keys/ if the data stage wrote them. */
+function readNotice(dir: string, year: number, code: string): NoticeRows {
+  const path = join(dir, 'rows', String(year), `${code}.csv`);
+  const cells = existsSync(path) ? csvCells(readFileSync(path, 'utf8')) : [];
+  const h = new ContentHasher();
+  const rows: PublicRow[] = cells.map((c) => {
+    h.add(c);
+    return { name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '' };
+  });
+  // Optional private 查询码 per row (one per line, same order), never published: makes row identity exact.
+  const keyPath = join(dir, 'keys', String(year), `${code}.txt`);
+  const keys = existsSync(keyPath) ? readFileSync(keyPath, 'utf8').split('\n').slice(0, rows.length) : undefined;
+  return { hash: h.digest(), rows, keys };
+}
+
+function cap<T>(list: T[]): { list: T[]; cut: boolean } {
+  return list.length > MAX_LISTED_ROWS ? { list: list.slice(0, MAX_LISTED_ROWS), cut: true } : { list, cut: false };
+}
+
+const emptyCounts = (): PublicationCounts => ({ notices: 0, new: 0, corrected: 0, withdrawn: 0, rowsAdded: 0, rowsRemoved: 0, rowsChanged: 0 });
+
+/** Options of {@link writeHistory}. */
+export interface HistoryOptions {
+  /** Data stage output of each publication, oldest first (the last is the current site's). */
+  outputs: Array<{ source: PublicationSource; dir: string }>;
+  /** Where the history files go (the current publication's output folder). */
+  siteDataDir: string;
+  log: (line: string) => void;
+}
+
+/** What {@link writeHistory} found, for the build's log. */
+export interface HistorySummary {
+  publications: PublicationRecord[];
+  versioned: number;
+}
+
+/**
+ * Compares every village-year across the publications, one notice at a time, and writes
+ * the history files (see the module comment). Earlier publications' folders are pruned to
+ * what version pages read.
+ */
+export function writeHistory(opts: HistoryOptions): HistorySummary {
+  const { siteDataDir, log } = opts;
+  const pubs: Loaded[] = opts.outputs.map(({ source, dir }) => {
+    const meta = readJson<SiteMeta>(join(dir, 'meta.json'));
+    const regions = readJson<PublishedRegion[]>(join(dir, 'regions.json'));
+    const notices = new Set<string>();
+    for (const r of regions) if (r.level === 'village') for (const y of r.years) notices.add(`${y}:${r.code}`);
+    const site = hashSmallFile(join(source.dataDir, 'site.json'), 'site.json');
+    return { id: source.id ?? singleExportId(meta.asOf), dir, meta, notices, extraInputs: site ? [site] : [], counts: emptyCounts() };
+  });
+  const latest = pubs[pubs.length - 1]!;
+  for (let i = 1; i < pubs.length; i++) {
+    if (pubs[i]!.id === pubs[i - 1]!.id) throw new Error(`two publications with the id ${pubs[i]!.id}`);
+  }
+
+  // Names and townships: from the latest publication that lists the region.
+  const regionInfo = new Map<string, { name: string; parent: string | null; level: string }>();
+  for (const p of pubs) for (const r of readJson<PublishedRegion[]>(join(p.dir, 'regions.json'))) regionInfo.set(r.code, { name: r.name, parent: r.parent, level: r.level });
+  const townshipOf = (code: string): { code: string; name: string } | null => {
+    const parent = regionInfo.get(code)?.parent;
+    return parent ? { code: parent, name: regionInfo.get(parent)?.name ?? parent } : null;
+  };
+  const feedCodes = [...regionInfo].filter(([, r]) => r.parent === null || r.level === 'township').map(([c]) => c).sort();
+  const feeds = new Map(feedCodes.map((c) => [c, new NewestEntries()]));
+  const changes = new NewestEntries(CHANGES_SIZE);
+
+  const keys = [...new Set(pubs.flatMap((p) => [...p.notices]))].sort((a, b) => {
+    const [ya, ca] = a.split(':') as [string, string];
+    const [yb, cb] = b.split(':') as [string, string];
+    return ya !== yb ? (ya < yb ? -1 : 1) : ca < cb ? -1 : ca > cb ? 1 : 0;
+  });
+  /** Rows files of earlier publications that version pages read: `${pubIndex}:${year}:${code}`. */
+  const keep = new Set<string>();
+  const versioned: VersionedNotice[] = [];
+
+  for (const key of keys) {
+    const [y, code] = key.split(':') as [string, string];
+    const year = Number(y);
+    const history: NoticeHistory = { year, code, versions: [], corrections: [], withdrawn: null };
+    const versionPub: number[] = [];
+    let last: NoticeRows | null = null;
+    let present = false;
+    const event = (p: Loaded, kind: ChangeEntry['kind'], rows: number, counts: ChangeEntry['counts']): void => {
+      const e: ChangeEntry = {
+        publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, kind, year, code,
+        name: regionInfo.get(code)?.name ?? code, township: townshipOf(code), version: history.versions.length, rows, counts,
+      };
+      for (let c: string | null = code; c; c = regionInfo.get(c)?.parent ?? null) feeds.get(c)?.add(e);
+      if (p !== pubs[0]) changes.add(e);
+    };
+
+    pubs.forEach((p, pi) => {
+      if (!p.notices.has(key)) {
+        if (present && last) {
+          // Withdrawn: every row of the notice is gone.
+          present = false;
+          history.withdrawn = { publication: p.id, date: publicationDate(p.id), rows: last.rows.length };
+          p.counts.withdrawn++;
+          p.counts.rowsRemoved += last.rows.length;
+          event(p, 'withdrawn', last.rows.length, { added: 0, removed: last.rows.length, changed: 0, fields: {}, statuses: {}, reordered: false });
+        }
+        return;
+      }
+      p.counts.notices++;
+      present = true;
+      history.withdrawn = null;
+      const now = readNotice(p.dir, year, code);
+      if (last && last.hash === now.hash) return;
+      const diff: NoticeDiff | null = last ? diffNotices(last.rows, now.rows, { before: last.keys, after: now.keys }) : null;
+      history.versions.push({ n: history.versions.length + 1, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, hash: now.hash, rows: now.rows.length });
+      versionPub.push(pi);
+      if (!diff) {
+        p.counts.new++;
+        event(p, 'new', now.rows.length, null);
+      } else {
+        if (isEmptyDiff(diff)) throw new Error(`notice ${key}: hash changed in ${p.id} but no difference found`);
+        const counts = diffCounts(diff);
+        const added = cap(diff.added);
+        const removed = cap(diff.removed);
+        const changed = cap(diff.changed);
+        history.corrections.push({
+          version: history.versions.length, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, counts,
+          added: added.list, removed: removed.list, changed: changed.list, truncated: added.cut || removed.cut || changed.cut,
+        });
+        p.counts.corrected++;
+        p.counts.rowsAdded += counts.added;
+        p.counts.rowsRemoved += counts.removed;
+        p.counts.rowsChanged += counts.changed;
+        event(p, 'corrected', now.rows.length, counts);
+      }
+      last = now;
+    });
+
+    const path = join(siteDataDir, 'history', y, `${code}.json`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(history));
+    if (history.versions.length > 1 || history.withdrawn) {
+      versioned.push({ year, code, rows: history.versions.map((v) => v.rows), withdrawn: history.withdrawn !== null });
+      // Version pages read each version's rows from its publication; the current version is the site's own rows.
+      history.versions.forEach((_, vi) => {
+        const isCurrent = !history.withdrawn && vi === history.versions.length - 1;
+        if (!isCurrent) keep.add(`${versionPub[vi]}:${key}`);
+      });
+    }
+  }
+
+  const records = pubs.map((p) => publicationRecord(p.id, p.meta, p.extraInputs, p.counts));
+  writeFileSync(join(siteDataDir, 'publications.json'), JSON.stringify(records, null, 1));
+  writeFileSync(join(siteDataDir, 'versions.json'), JSON.stringify(versioned));
+  writeFileSync(join(siteDataDir, 'changes.json'), JSON.stringify(changes.entries()));
+  for (const [code, list] of feeds) {
+    const file: FeedFile = { code, name: regionInfo.get(code)?.name ?? code, updated: latest ? publicationDate(latest.id) : '', entries: list.entries() };
+    const path = join(siteDataDir, 'feeds', `${code}.json`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(file));
+  }
+
+  // Earlier publications keep only what version pages read.
+  pubs.slice(0, -1).forEach((p, pi) => prunePublication(p.dir, (year, code) => keep.has(`${pi}:${year}:${code}`)));
+  const last = records[records.length - 1]!;
+  log(`发布 ${last.id}（数据截至 ${last.asOf}）：${last.notices} 份公示${records.length > 1 ? `，其中新增 ${last.new} 份、更正 ${last.corrected} 份、撤下 ${last.withdrawn} 份（新增 ${last.rowsAdded} 行、删除 ${last.rowsRemoved} 行、修改 ${last.rowsChanged} 行）；共 ${records.length} 次发布，${versioned.length} 份公示有历史版本` : ''}。`);
+  return { publications: records, versioned: versioned.length };
+}
+
+/** Deletes everything of an earlier publication's output except meta.json, regions.json and the rows files still shown. */
+function prunePublication(dir: string, keepRows: (year: string, code: string) => boolean): void {
+  for (const name of readdirSync(dir)) {
+    if (name === 'meta.json' || name === 'regions.json') continue;
+    if (name !== 'rows') {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      continue;
+    }
+    for (const year of readdirSync(join(dir, 'rows'))) {
+      const yearDir = join(dir, 'rows', year);
+      for (const file of readdirSync(yearDir)) if (!keepRows(year, file.replace(/\.csv$/, ''))) rmSync(join(yearDir, file));
+      if (!readdirSync(yearDir).length) rmSync(yearDir, { recursive: true });
+    }
+  }
+}
+
+/** Relative paths of every file under `dir`, sorted (for manifests and tests). */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}

@@ -1,0 +1,98 @@
+/**
+ * The build's last step before the swap: lists the built site and writes `/manifest.json`
+ * (every data file with size and SHA-256, and the publication history) and `/sitemap.xml`,
+ * so both describe exactly the bytes that will be served. Files are hashed one at a time
+ * (streamed), whatever their number.
+ *
+ *   node scripts/site-index.ts [siteDir] [siteDataDir]   re-index a built site (default dist/ .data/)
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { NoticeHistory, PublicationRecord } from '../src/lib/publications.ts';
+import type { SiteMeta } from '../src/lib/publish.ts';
+import { isDataFile, pagePath, renderManifest, renderSitemaps, type ManifestFile, type SitemapEntry } from '../src/lib/site-index.ts';
+
+/** Options of {@link writeSiteIndex}. */
+export interface SiteIndexOptions {
+  /** The built site (dist.next during a build). */
+  siteDir: string;
+  /** The data stage output the site was built from (publications.json, history/). */
+  dataDir: string;
+  log: (line: string) => void;
+}
+
+/** Relative paths (with /) of every file under dir, sorted. */
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  const go = (d: string, rel: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) go(join(d, e.name), `${rel}${e.name}/`);
+      else out.push(rel + e.name);
+    }
+  };
+  go(dir, '');
+  return out.sort();
+}
+
+async function sha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** The date of a notice page's current version, from its history (version pages: that version's). */
+function lastmodOf(dataDir: string, path: string, cache: Map<string, NoticeHistory | null>): string | undefined {
+  const m = /^\/r\/(\d{12})\/(\d{4})\/(?:v\/(\d+)\/)?/.exec(path);
+  if (!m) return undefined;
+  const key = `${m[2]}/${m[1]}`;
+  let h = cache.get(key);
+  if (h === undefined) {
+    const file = join(dataDir, 'history', m[2]!, `${m[1]}.json`);
+    h = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as NoticeHistory) : null;
+    cache.clear(); // pages of one notice are adjacent in path order: keep one history
+    cache.set(key, h);
+  }
+  if (!h) return undefined;
+  const v = m[3] ? h.versions[Number(m[3]) - 1] : h.versions[h.versions.length - 1];
+  return v?.date;
+}
+
+/** Writes manifest.json and the sitemap into the built site. */
+export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: number; pages: number }> {
+  const { siteDir, dataDir, log } = opts;
+  const meta = JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')) as SiteMeta;
+  const pubsPath = join(dataDir, 'publications.json');
+  const publications = existsSync(pubsPath) ? (JSON.parse(readFileSync(pubsPath, 'utf8')) as PublicationRecord[]) : [];
+  const all = walk(siteDir);
+
+  const files: ManifestFile[] = [];
+  for (const rel of all) {
+    if (!isDataFile(rel)) continue;
+    const p = join(siteDir, ...rel.split('/'));
+    files.push({ path: `/${rel}`, bytes: statSync(p).size, sha256: await sha256(p) });
+  }
+  const current = publications[publications.length - 1];
+  writeFileSync(join(siteDir, 'manifest.json'), renderManifest({
+    siteName: meta.siteName, baseUrl: meta.baseUrl, publication: current?.id ?? meta.asOf, asOf: meta.asOf, algorithm: 'sha256', publications, files,
+  }));
+
+  const cache = new Map<string, NoticeHistory | null>();
+  const pages: SitemapEntry[] = [];
+  for (const rel of all) {
+    const path = pagePath(rel);
+    if (!path || path === '/404/') continue;
+    const lastmod = lastmodOf(dataDir, path, cache);
+    pages.push(lastmod ? { path, lastmod } : { path });
+  }
+  for (const [name, xml] of renderSitemaps(pages, meta.baseUrl)) writeFileSync(join(siteDir, name), xml);
+  log(`清单：${files.length} 个数据文件（/manifest.json，含大小和 SHA-256）；网站地图 ${pages.length} 个页面（/sitemap.xml）。`);
+  return { files: files.length, pages: pages.length };
+}
+
+if (import.meta.main) {
+  const siteDir = resolve(process.argv[2] ?? 'dist');
+  const dataDir = resolve(process.argv[3] ?? process.env.SITE_DATA_DIR ?? '.data');
+  if (!existsSync(join(siteDir, 'index.html'))) throw new Error(`no built site at ${siteDir}: run npm run build first`);
+  await writeSiteIndex({ siteDir, dataDir, log: (l) => console.log(l) });
+}
