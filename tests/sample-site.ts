@@ -42,6 +42,12 @@ export function buildSampleSite(): SampleSite {
   if (process.env.SAMPLE_SITE) return { dist: join(process.env.SAMPLE_SITE, 'dist'), data: join(process.env.SAMPLE_SITE, 'data'), log: '' };
   const cache = join(tmpdir(), 'gongshi-sample');
   mkdirSync(cache, { recursive: true });
+  // Generate the sample first (as `npm run build` would), so the cache key covers it from the first run.
+  const sample = join(ROOT, 'data/sample');
+  if (!existsSync(join(sample, 'payments.csv'))) {
+    const g = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-sample.ts'), '--out', sample], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (g.status !== 0) throw new Error(`sample generation failed (exit ${g.status}):\n${g.stdout}\n${g.stderr}`);
+  }
   const key = hashInputs(['src', 'scripts', 'public', 'data/sample', 'astro.config.mjs', 'package-lock.json'].map((p) => join(ROOT, p)));
   const out = join(cache, key);
   if (existsSync(join(out, 'dist', 'index.html'))) return { dist: join(out, 'dist'), data: join(out, 'data'), log: '' };
