@@ -7,6 +7,11 @@ import Papa from 'papaparse';
 import type { PaymentCells } from './contract.ts';
 import { formatYuan } from './publish.ts';
 
+/** Path of a township's 未到账 list page. */
+export function pendingPath(township: string, year: number): string {
+  return `/r/${township}/${year}/pending/`;
+}
+
 /** Header of a pending-list CSV. */
 export const PENDING_HEADERS = ['区划代码', '序号', '姓名', '身份证号', '缴费金额', '缴费日期', '缴费渠道'] as const;
 
