@@ -17,7 +17,7 @@ const VILLAGES = ['420583103201', '420583103202', '420583104201'];
 const params = { salt: '00112233445566778899aabbccddeeff', iterations: 1000 };
 
 function payment(key: string, year: number, code: string, status: PaymentCells['status'], name = '张*', id = '420583********123X'): PaymentCells {
-  return { coverage_year: year, region_code: code, name, id_number: id, amount: 40000, paid_on: `${year - 1}-10-20`, channel: '线上/手机', status, person_key: key };
+  return { coverage_year: year, region_code: code, name, id_number: id, amount: 40000, paid_on: `${year - 1}-10-20`, channel: '线上/手机', status, subsidy: undefined, age_band: undefined, person_key: key };
 }
 
 /** Streams payments through a LookupStage in a temp dir, numbering rows per village-year like the data stage. */

@@ -14,4 +14,4 @@ export const getStaticPaths = (() => {
 
 /** The shard's bytes as the data stage wrote them. */
 export const GET: APIRoute = ({ params }) =>
-  new Response(getLookupShard(params.prefix!), { headers: { 'Content-Type': 'application/octet-stream' } });
+  new Response(new Blob([getLookupShard(params.prefix!) as Uint8Array<ArrayBuffer>]), { headers: { 'Content-Type': 'application/octet-stream' } });
