@@ -20,4 +20,20 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   integrations: [mdx()],
+  // Content-Security-Policy as a <meta> on every page: scripts and styles only from the
+  // site itself or with the hashes Astro computes at build time, so text from a CSV can
+  // never run even if it escaped. 'wasm-unsafe-eval' is for Pagefind's search index.
+  // Tested in tests/e2e/security.test.ts.
+  security: {
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+    },
+  },
 });

@@ -1,0 +1,149 @@
+/**
+ * Every page type, opened in Chromium on a 390 px phone: it loads cleanly (no console
+ * error, nothing broken, no other host), fits the screen, is Chinese, passes axe with no
+ * serious or critical violation, works with the keyboard, stays within the JavaScript
+ * budget and reads without JavaScript. Screenshots go to test-results/screenshots/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeProblems, buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, PHONE, recordWeight, screenshot,
+  serveStatic, tabThrough, watchedContext, weights, type StaticServer, type Watch,
+} from './browser.ts';
+import { E2E } from './export.ts';
+import { pageTypes } from './page-types.ts';
+
+const ready = chromiumAvailable();
+const site = ready ? buildE2eSite() : null;
+const types = site ? pageTypes(site) : [];
+const year = Math.max(...E2E.years);
+
+const KB = 1024;
+/** Budgets of the issue: what a cheap phone on a slow rural network can take. */
+const BUDGET = { noticeHtmlCss: 30 * KB, js: 50 * KB };
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  if (!site) return;
+  server = await serveStatic(site.dist);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens a path in a fresh watched phone context and waits until the network is quiet. */
+async function open(path: string, opts: Parameters<typeof watchedContext>[2] = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch; status: number }> {
+  const { context, watch } = await watchedContext(browser, server.origin, opts);
+  const page = await context.newPage();
+  const res = await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  await watch.settle();
+  return { context, page, watch, status: res?.status() ?? 0 };
+}
+
+describe.skipIf(!ready)('every page type in Chromium at 390 px', () => {
+  it('the build has the county overview at least', () => {
+    expect(types.find((t) => t.name === 'overview')?.path).toBe('/');
+  });
+
+  for (const t of types) {
+    const missing = t.path === null;
+    const title = missing ? `${t.label} ${t.pattern}: SKIPPED, no such page is built yet` : `${t.label} ${t.path}`;
+    describe.skipIf(missing)(title, () => {
+      const path = t.name === 'not-found' ? '/no-such-page/' : t.path!;
+      let context: BrowserContext;
+      let page: Page;
+      let watch: Watch;
+      let status: number;
+
+      beforeAll(async () => {
+        ({ context, page, watch, status } = await open(path));
+      });
+      afterAll(async () => {
+        await context?.close();
+      });
+
+      it(t.name === 'not-found' ? 'answers 404 with the site’s own page' : 'answers 200', () => {
+        expect(status).toBe(t.name === 'not-found' ? 404 : 200);
+      });
+
+      it('logs no console error, loads nothing broken, asks no other host, opens no dialog', () => {
+        const report = cleanReport(watch);
+        if (t.name === 'not-found') report.broken = report.broken.filter((b) => !b.endsWith(path));
+        expect(report).toEqual({ foreign: [], errors: [], broken: [], dialogs: [] });
+      });
+
+      it('fits a 390 px phone without sideways scrolling (screenshot saved)', async () => {
+        await screenshot(page, `phone-${t.name}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width).toBeLessThanOrEqual(PHONE.width);
+      });
+
+      it('is Simplified Chinese with a title and one h1', async () => {
+        const facts = await page.evaluate(() => ({
+          lang: document.documentElement.lang,
+          title: document.title,
+          h1: document.querySelectorAll('h1').length,
+        }));
+        expect(facts.lang).toBe('zh-CN');
+        expect(facts.title).toMatch(/[\u4e00-\u9fff]/);
+        expect(facts.h1).toBe(1);
+      });
+
+      it('has no serious or critical axe violation', async () => {
+        expect(await axeProblems(page)).toEqual([]);
+      });
+
+      it('works with the keyboard: Tab reaches the skip link, the navigation and the content, with a visible focus', async () => {
+        const navHrefs = await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        const mainFocusable = await page.locator('main').locator('a[href], button, input, select, textarea, summary, [tabindex="0"]').count();
+        const hasSkipLink = (await page.locator('a[href="#main"]').count()) > 0;
+        const stops = await tabThrough(page, navHrefs.length + 12);
+        expect(stops.length, 'Tab moves the focus').toBeGreaterThan(0);
+        if (hasSkipLink) expect(stops[0]?.href, 'first Tab: the skip link').toBe('#main');
+        for (const href of navHrefs) expect(stops.map((s) => s.href), `nav link ${href}`).toContain(href);
+        if (mainFocusable > 0) expect(stops.some((s) => s.inMain), 'a link or control in <main>').toBe(true);
+        expect(stops.filter((s) => !s.visible), 'stops without a visible focus').toEqual([]);
+      });
+
+      it(`loads at most ${BUDGET.js / KB} KB of JavaScript (gzip)`, () => {
+        const w = weights(watch);
+        recordWeight(t.path!, w);
+        expect(w.js).toBeLessThanOrEqual(BUDGET.js);
+      });
+
+      it('reads without JavaScript: the heading and main content are there', async () => {
+        const noJs = await open(path, { javaScriptEnabled: false });
+        try {
+          const h1 = await noJs.page.locator('h1').innerText();
+          expect(h1.trim().length).toBeGreaterThan(0);
+          const text = await noJs.page.locator('main').innerText();
+          expect(text.trim().length).toBeGreaterThan(h1.trim().length);
+        } finally {
+          await noJs.context.close();
+        }
+      });
+    });
+  }
+
+  const bigNotice = site?.has(`/r/${E2E.big.code}/${year}/`) ? `/r/${E2E.big.code}/${year}/` : null;
+  describe.skipIf(!bigNotice)(`the notice of a village with ${E2E.big.rows} rows${bigNotice ? '' : ': SKIPPED, notice pages are not built yet'}`, () => {
+    it(`weighs at most ${BUDGET.noticeHtmlCss / KB} KB gzip of HTML + CSS`, async () => {
+      const { context, page, watch } = await open(bigNotice!);
+      try {
+        const w = weights(watch);
+        recordWeight(`${bigNotice} (${E2E.big.rows} rows)`, w);
+        await screenshot(page, 'phone-notice-1000-rows');
+        expect(cleanReport(watch)).toEqual({ foreign: [], errors: [], broken: [], dialogs: [] });
+        expect(w.html + w.css).toBeLessThanOrEqual(BUDGET.noticeHtmlCss);
+        expect(w.js).toBeLessThanOrEqual(BUDGET.js);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+});
