@@ -1,6 +1,6 @@
 /**
  * The notice pages as built by the real build command: a golden file of one village
- * notice (the `<main>` of /r/420583103201/2025/ from tests/fixtures/valid), escaping of
+ * notice (/r/420583103201/2025/ from tests/fixtures/valid), escaping of
  * hostile text, the village CSV, pagination of a big community with stable URLs, the
  * 30 KB budget of a 1,000-row page, and every payment row of the fixture, a generated
  * big village and the sample export in exactly one notice page.
@@ -36,13 +36,15 @@ function build(dataDir: string): { dist: string; data: string } {
 const page = (dist: string, path: string): string => readFileSync(join(dist, path, 'index.html'), 'utf8');
 
 /**
- * The part of a notice this test owns, in a form that diffs well: `<main>` only (the shell
- * belongs to the layout), one tag per line, asset hashes dropped.
+ * The parts of a notice this test owns, in a form that diffs well: the breadcrumbs, head,
+ * totals, help, rows and links, in page order (the shell belongs to the layout, and
+ * other components inserted between them to their own tests); one tag per line, asset
+ * hashes dropped.
  */
 function goldenForm(html: string): string {
-  const main = /<main[\s\S]*<\/main>/.exec(html)?.[0];
-  if (!main) throw new Error('no <main> in the notice page');
-  return main.replace(/\/_astro\/([\w-]+)\.[\w-]+\.(css|js)/g, '/_astro/$1.*.$2').replace(/></g, '>\n<') + '\n';
+  const parts = [...html.matchAll(/<nav class="breadcrumbs[\s\S]*?<\/nav>|<header class="nh"[\s\S]*?<\/header>|<section class="(?:sum|guide|rows|more)[ "][\s\S]*?<\/section>/g)].map((m) => m[0]);
+  if (parts.length !== 6) throw new Error(`expected breadcrumbs, head and 4 sections in the notice, found ${parts.length}`);
+  return parts.join('\n').replace(/\/_astro\/([\w-]+)\.[\w-]+\.(css|js)/g, '/_astro/$1.*.$2').replace(/></g, '>\n<') + '\n';
 }
 
 // ---- A generated export: one community with 2,345 rows, one village with exactly 1,000 ----------
