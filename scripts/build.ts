@@ -5,51 +5,116 @@
  *
  *   DATA_DIR=/path/to/export npm run build
  *
- * Environment: DATA_DIR (export folder, default: the generated sample in data/sample),
- * DIST_DIR (site output, default dist/), SITE_DATA_DIR (data stage output, default .data/).
+ * DATA_DIR is one export folder, or a history folder with `publications/<id>/` (each a
+ * full export, id = publication date): the data stage runs once per publication, the
+ * latest is the current site and notices keep their earlier versions (scripts/publications.ts).
+ *
+ * Environment: DATA_DIR (export or history folder, default: data/sample-history, made from
+ * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
+ * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
+ * run at once, default 2).
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runDataStage } from './build-data.ts';
 import { buildSearchIndex } from './search-index.ts';
+import { findPublications, runPublicationStages, writeHistory } from './publications.ts';
+import { makeCorrections } from './make-corrections.ts';
+import { writeSiteIndex } from './site-index.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = resolve(process.env.DATA_DIR ?? resolve(root, 'data/sample'));
+const sampleDir = resolve(root, 'data/sample');
+const dataDir = resolve(process.env.DATA_DIR ?? resolve(root, 'data/sample-history'));
 const dataOut = resolve(process.env.SITE_DATA_DIR ?? resolve(root, '.data'));
 const distOut = resolve(process.env.DIST_DIR ?? resolve(root, 'dist'));
 const dataNext = `${dataOut}.next`;
 const distNext = `${distOut}.next`;
+/** Each publication's data stage output before it is moved into dataNext. */
+const pubsNext = `${dataOut}.next-publications`;
 
 function cleanNext(): void {
   rmSync(dataNext, { recursive: true, force: true });
   rmSync(distNext, { recursive: true, force: true });
+  rmSync(pubsNext, { recursive: true, force: true });
+}
+
+/**
+ * Puts `next` in place of `out` with two renames (the old tree is deleted only after), so
+ * the published folder is missing for an instant at most, never half-deleted.
+ */
+function swapIn(next: string, out: string): void {
+  const old = `${out}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(next, out);
+}
+
+/** A build killed between the two renames of {@link swapIn} left `out.old` and no `out`: put the old site back. */
+function recoverSwap(out: string): void {
+  const old = `${out}.old`;
+  if (!existsSync(old)) return;
+  if (existsSync(out)) rmSync(old, { recursive: true, force: true });
+  else renameSync(old, out);
 }
 
 async function main(): Promise<number> {
+  recoverSwap(distOut);
+  recoverSwap(dataOut);
   cleanNext();
-  if (!process.env.DATA_DIR && !existsSync(resolve(dataDir, 'payments.csv'))) {
-    console.log(`没有指定 DATA_DIR，生成示例数据到 ${dataDir} …`);
-    const gen = spawnSync(process.execPath, [resolve(root, 'scripts/generate-sample.ts'), '--out', dataDir], { stdio: 'inherit' });
-    if (gen.status !== 0) return 1;
+  const log = (l: string): void => console.log(l);
+  if (!process.env.DATA_DIR) {
+    if (!existsSync(resolve(sampleDir, 'payments.csv'))) {
+      console.log(`没有指定 DATA_DIR，生成示例数据到 ${sampleDir} …`);
+      const gen = spawnSync(process.execPath, [resolve(root, 'scripts/generate-sample.ts'), '--out', sampleDir], { stdio: 'inherit' });
+      if (gen.status !== 0) return 1;
+    }
+    // The sample site shows corrections: a second publication derived from the sample.
+    await makeCorrections({ from: sampleDir, out: dataDir, log });
   }
-  console.log(`读取导出数据：${dataDir}`);
+  const sources = findPublications(dataDir);
+  console.log(`读取导出数据：${dataDir}${sources.length > 1 ? `（${sources.length} 次发布：${sources.map((s) => s.id).join('、')}）` : ''}`);
   const t0 = performance.now();
-  const result = await runDataStage({ dataDir, outDir: dataNext, reportFile: resolve(root, 'reports/data-issues.txt'), log: (l) => console.log(l) });
-  if (!result.ok) return 1;
+  const jobs = process.env.BUILD_JOBS ? Number(process.env.BUILD_JOBS) : undefined;
+  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs });
+  if (!outs) return 1;
+  // The latest publication is the site's data; earlier ones go under it, then notices are compared.
+  renameSync(outs[outs.length - 1]!, dataNext);
+  const outputs = sources.map((source, i) => ({ source, dir: i === sources.length - 1 ? dataNext : join(dataNext, 'publications', source.id!) }));
+  if (sources.length > 1) mkdirSync(join(dataNext, 'publications'));
+  for (let i = 0; i < sources.length - 1; i++) renameSync(outs[i]!, outputs[i]!.dir);
+  rmSync(pubsNext, { recursive: true, force: true });
+  const tHistory = performance.now();
+  writeHistory({ outputs, siteDataDir: dataNext, log });
+  if (sources.length > 1) console.log(`比较 ${sources.length} 次发布用时 ${((performance.now() - tHistory) / 1000).toFixed(1)} 秒`);
   console.log(`数据处理用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
 
   process.env.SITE_DATA_DIR = dataNext;
   const { build } = await import('astro');
-  await build({ root, outDir: distNext, logLevel: process.env.ASTRO_LOG === 'info' ? 'info' : 'warn' });
+  // Astro writes its prerender bundle inside outDir only when outDir is under the working
+  // directory, else in <cwd>/.astro/.prerender/, shared by every build from this checkout:
+  // concurrent builds into other folders (tests) then load each other's chunks. A working
+  // directory of this build's own under .astro/ keeps the bundle private (and inside the
+  // project, where its imports resolve).
+  const cwd = process.cwd();
+  const buildCwd = resolve(root, '.astro', `build-${process.pid}`);
+  mkdirSync(buildCwd, { recursive: true });
+  process.chdir(buildCwd);
+  try {
+    await build({ root, outDir: distNext, logLevel: process.env.ASTRO_LOG === 'info' ? 'info' : 'warn' });
+  } finally {
+    process.chdir(cwd);
+    rmSync(buildCwd, { recursive: true, force: true });
+  }
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
   await buildSearchIndex({ siteDir: distNext, log: (l) => console.log(l) });
+  // Manifest and sitemap last: they list and hash the files exactly as they will be served.
+  await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });
 
   // Swap only now that everything succeeded.
-  rmSync(distOut, { recursive: true, force: true });
-  renameSync(distNext, distOut);
-  rmSync(dataOut, { recursive: true, force: true });
-  renameSync(dataNext, dataOut);
+  swapIn(distNext, distOut);
+  swapIn(dataNext, dataOut);
+  rmSync(`${distOut}.old`, { recursive: true, force: true });
+  rmSync(`${dataOut}.old`, { recursive: true, force: true });
   console.log(`网站已生成：${distOut}（预览：npm run preview）。总用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
   return 0;
 }

@@ -154,23 +154,33 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 /** A village-year's published rows in one publication: the cells' content hash and rows for the diff. */
 interface NoticeRows {
   hash: string;
+  /** SHA-256 of the file's bytes: equal bytes need no parsing to know the content is equal. */
+  fileHash: string;
   rows: PublicRow[];
   keys?: string[];
 }
 
-/** Reads a village-year's rows file (absent = no rows) and hashes it; 查询码 from keys/ if the data stage wrote them. */
-function readNotice(dir: string, year: number, code: string): NoticeRows {
+/**
+ * Reads a village-year's rows file (absent = no rows) and hashes it; 查询码 from keys/ if
+ * the data stage wrote them. Returns null, without parsing, when the file's bytes are
+ * those of `unchanged` (most notices do not change between publications).
+ */
+function readNotice(dir: string, year: number, code: string, unchanged: NoticeRows | null): NoticeRows | null {
   const path = join(dir, 'rows', String(year), `${code}.csv`);
-  const cells = existsSync(path) ? csvCells(readFileSync(path, 'utf8')) : [];
+  const bytes = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
+  const keyPath = join(dir, 'keys', String(year), `${code}.txt`);
+  const keyBytes = existsSync(keyPath) ? readFileSync(keyPath) : null;
+  const fileHash = createHash('sha256').update(bytes).update(keyBytes ? '\0keys\0' : '').update(keyBytes ?? '').digest('hex');
+  if (unchanged && unchanged.fileHash === fileHash) return null;
+  const cells = bytes.length ? csvCells(bytes.toString('utf8')) : [];
   const h = new ContentHasher();
   const rows: PublicRow[] = cells.map((c) => {
     h.add(c);
     return { name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '' };
   });
   // Optional private 查询码 per row (one per line, same order), never published: makes row identity exact.
-  const keyPath = join(dir, 'keys', String(year), `${code}.txt`);
-  const keys = existsSync(keyPath) ? readFileSync(keyPath, 'utf8').split('\n').slice(0, rows.length) : undefined;
-  return { hash: h.digest(), rows, keys };
+  const keys = keyBytes ? keyBytes.toString('utf8').split('\n').slice(0, rows.length) : undefined;
+  return { hash: h.digest(), fileHash, rows, keys };
 }
 
 function cap<T>(list: T[]): { list: T[]; cut: boolean } {
@@ -265,8 +275,12 @@ export function writeHistory(opts: HistoryOptions): HistorySummary {
       p.counts.notices++;
       present = true;
       history.withdrawn = null;
-      const now = readNotice(p.dir, year, code);
-      if (last && last.hash === now.hash) return;
+      const now = readNotice(p.dir, year, code, last);
+      if (!now) return;
+      if (last && last.hash === now.hash) {
+        last.fileHash = now.fileHash; // same rows written differently: compare bytes with these next time
+        return;
+      }
       const diff: NoticeDiff | null = last ? diffNotices(last.rows, now.rows, { before: last.keys, after: now.keys }) : null;
       history.versions.push({ n: history.versions.length + 1, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, hash: now.hash, rows: now.rows.length });
       versionPub.push(pi);

@@ -48,7 +48,8 @@ export function parsePublicCsv(text: string): PublicRow[] {
   }));
 }
 
-function unescapeFormula(cell: string): string {
+/** A cell as exported, without the ' that {@link toCsv} puts before formula-like text for spreadsheet users. */
+export function unescapeFormula(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 

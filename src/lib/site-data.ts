@@ -2,12 +2,13 @@
  * The one module through which pages read the data stage's output (SITE_DATA_DIR,
  * default `.data`). Each page reads only its own small files: nothing loads all rows.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
 import type { DupesFile } from './duplicates.ts';
 import type { LookupIndex } from './lookup.ts';
 import { parsePendingCsv, type PendingRow } from './pending.ts';
+import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from './publications.ts';
 
 const dir = resolve(process.env.SITE_DATA_DIR ?? '.data');
 const cache = new Map<string, unknown>();
@@ -92,5 +93,60 @@ export function getPending(year: number, township: string): PendingRow[] {
     return parsePendingCsv(readFileSync(join(dir, 'pending', String(year), `${township}.csv`), 'utf8'));
   } catch {
     return [];
+  }
+}
+
+/** Reads an optional JSON file of the build's publication stage; null when absent (e.g. after `npm run data` alone). */
+function readOptionalJson<T>(rel: string): T | null {
+  if (!cache.has(rel) && !existsSync(join(dir, rel))) return null;
+  return readJson<T>(rel);
+}
+
+/** The publications this site was built from, oldest first (empty when the build wrote no history). */
+export function getPublications(): PublicationRecord[] {
+  return readOptionalJson<PublicationRecord[]>('publications.json') ?? [];
+}
+
+/** Every version of a village-year's notice and the corrections between them, or null when there is no history. */
+export function getNoticeHistory(year: number, code: string): NoticeHistory | null {
+  const path = join(dir, 'history', String(year), `${code}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as NoticeHistory) : null;
+}
+
+/** Notices with more than one version (or withdrawn): the ones that get version pages. */
+export function getVersionedNotices(): VersionedNotice[] {
+  return readOptionalJson<VersionedNotice[]>('versions.json') ?? [];
+}
+
+/** Recent corrections across the site (new, corrected and withdrawn notices after the first publication), newest first. */
+export function getChanges(): ChangeEntry[] {
+  return readOptionalJson<ChangeEntry[]>('changes.json') ?? [];
+}
+
+/** The Atom feed entries of a county or township, or null when it has no feed. */
+export function getFeed(code: string): FeedFile | null {
+  return readOptionalJson<FeedFile>(join('feeds', `${code}.json`));
+}
+
+/** Codes that have a feed (the site's top regions and townships), sorted. */
+export function getFeedCodes(): string[] {
+  return existsSync(join(dir, 'feeds')) ? readdirSync(join(dir, 'feeds')).map((f) => f.replace(/\.json$/, '')).sort() : [];
+}
+
+/**
+ * Published CSV text of version n of a village-year ('' when it had no rows): the current
+ * version is the site's own rows file, earlier ones stay in their publication's folder.
+ */
+export function getVersionRowsCsv(year: number, code: string, n: number): string {
+  const h = getNoticeHistory(year, code);
+  const v = h?.versions[n - 1];
+  if (!h || !v) throw new Error(`notice ${code} ${year} has no version ${n}`);
+  const current = !h.withdrawn && n === h.versions.length;
+  const base = current ? dir : join(dir, 'publications', v.publication);
+  try {
+    return readFileSync(join(base, 'rows', String(year), `${code}.csv`), 'utf8');
+  } catch {
+    if (v.rows > 0) throw new Error(`rows of ${code} ${year} version ${n} missing from ${base}`);
+    return '';
   }
 }

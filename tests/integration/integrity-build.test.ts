@@ -1,0 +1,218 @@
+/**
+ * The integrity of the published record, end to end with the real build command:
+ * - a site built from two hand-made publications (tests/fixtures/publications) shows on
+ *   every notice, and every version page, the content hash recomputed from its CSV
+ *   download; lists the corrections; feeds them; its manifest describes every data file;
+ * - two builds of the same inputs give byte-identical sites;
+ * - a build killed during the Astro step, a failing publication, or a build killed in the
+ *   middle of the swap leaves the previously published site as it was.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers.ts';
+import { contentHash } from '../../src/lib/integrity.ts';
+import type { Manifest } from '../../src/lib/site-index.ts';
+import type { PublishedRegion } from '../../src/lib/publish.ts';
+import type { VersionedNotice } from '../../src/lib/publications.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const BUILD_TIMEOUT = 300_000;
+
+function env(out: string, dataDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, DATA_DIR: dataDir, DIST_DIR: join(out, 'dist'), SITE_DATA_DIR: join(out, 'data') };
+}
+
+function build(dataDir: string, out: string) {
+  return spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, encoding: 'utf8', env: env(out, dataDir), maxBuffer: 64 << 20 });
+}
+
+/** sha256 of every file under dir, by relative path. */
+function treeHash(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const pageHash = (html: string): string | undefined => /id="content-hash"[^>]*>([0-9a-f]{64})</.exec(html)?.[1];
+const text = (html: string): string => html.replace(/<[^>]+>/g, '').replace(/&gt;/g, '>').replace(/&lt;/g, '<');
+
+describe('a site built from two publications', () => {
+  const out = mkdtempSync(join(tmpdir(), 'gongshi-integrity-'));
+  const dist = join(out, 'dist');
+  const read = (...p: string[]): string => readFileSync(join(dist, ...p), 'utf8');
+
+  beforeAll(() => {
+    const r = build(fixture('publications'), out);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, BUILD_TIMEOUT);
+
+  it('shows on every notice the content hash recomputed from its CSV download', () => {
+    const regions = JSON.parse(readFileSync(join(out, 'data', 'regions.json'), 'utf8')) as PublishedRegion[];
+    let checked = 0;
+    for (const r of regions.filter((x) => x.level === 'village')) {
+      for (const year of r.years) {
+        const shown = pageHash(read('r', r.code, String(year), 'index.html'));
+        expect(shown, `${r.code} ${year}`).toBe(contentHash(read('api', String(year), `${r.code}.csv`)));
+        checked++;
+      }
+    }
+    expect(checked).toBe(5);
+  });
+
+  it('keeps every version of a corrected notice at its own URL, with the hash of that version\'s CSV', () => {
+    const versioned = JSON.parse(readFileSync(join(out, 'data', 'versions.json'), 'utf8')) as VersionedNotice[];
+    const hashes = new Set<string>();
+    for (const v of versioned) {
+      v.rows.forEach((rows, i) => {
+        const n = i + 1;
+        const csv = read('api', String(v.year), v.code, 'v', `${n}.csv`);
+        expect(csv.trim().split('\n')).toHaveLength(rows + 1);
+        const shown = pageHash(read('r', v.code, String(v.year), 'v', String(n), 'index.html'));
+        expect(shown).toBe(contentHash(csv));
+        hashes.add(shown!);
+      });
+    }
+    expect(versioned.length).toBe(4);
+    expect(hashes.size).toBe(7); // versions of one notice differ; the withdrawn notice has one
+    // The version that was corrected still shows the old rows.
+    const v1 = text(read('r', '420583103201', '2025', 'v', '1', 'index.html'));
+    expect(v1).toContain('已被第 2 版更正');
+    expect(v1).not.toContain('刘**');
+  });
+
+  it('lists on the corrected notice what changed, including the removed row', () => {
+    const notice = text(read('r', '420583103201', '2025', 'index.html'));
+    expect(notice).toContain('到账状态：未到账 → 已到账');
+    expect(notice).toContain('到账状态：未到账 → 已退费');
+    expect(notice).toContain('缴费金额：400.00 → 380.00；缴费渠道：银行 → 窗口');
+    expect(notice).toMatch(/序号 6　刘\*\*　420583\*\*\*\*\*\*\*\*8080\s*新增/);
+    expect(notice).toMatch(/第 2 版，2025年2月15日发布，数据截至2025年2月14日/);
+    const removed = text(read('r', '420583103202', '2025', 'index.html'));
+    expect(removed).toMatch(/原序号 1　王\*\*　420583\*\*\*\*\*\*\*\*7788\s*删除：原记录：400\.00 元/);
+    const unchanged = read('r', '420583103201', '2024', 'index.html');
+    expect(text(unchanged)).toContain('发布以来没有更正');
+    expect(unchanged).not.toContain('id="corrections"');
+  });
+
+  it('lists the corrections on /changes/ and in the county and township feeds, dated by publication', () => {
+    const changes = text(read('changes', 'index.html'));
+    expect(changes.indexOf('2025年2月15日发布')).toBeLessThan(changes.indexOf('2025年1月10日发布'));
+    expect(changes).toContain('顾家店镇 青龙湖村 2025年度');
+    const county = read('feeds', '420583000000.xml');
+    expect(county.match(/<entry>/g)).toHaveLength(10);
+    expect(county).toContain('<updated>2025-02-15T00:00:00+08:00</updated>');
+    expect(county).toContain('沙碛坪村 2025年度医保缴费公示：更正（第 2 版）');
+    const town = read('feeds', '420583103000.xml');
+    expect(town).not.toContain('董市');
+    const head = read('r', '420583103201', '2025', 'index.html').split('</head>')[0]!;
+    expect(head).toContain('<link rel="alternate" type="application/atom+xml"');
+    expect(head).toContain('href="/feeds/420583103000.xml"');
+    expect(head).toContain('rel="predecessor-version" href="/r/420583103201/2025/v/1/"');
+  });
+
+  it('describes every data file in /manifest.json with its size and SHA-256', () => {
+    const m = JSON.parse(read('manifest.json')) as Manifest;
+    expect(m.publication).toBe('2025-02-15');
+    expect(m.publications.map((p) => p.id)).toEqual(['2025-01-10', '2025-02-15']);
+    const listed = new Set(m.files.map((f) => f.path));
+    for (const f of m.files) {
+      const bytes = readFileSync(join(dist, f.path));
+      expect(bytes.length, f.path).toBe(f.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex'), f.path).toBe(f.sha256);
+    }
+    for (const p of ['/api/2025/420583103201.csv', '/api/2025/420583103201/v/1.csv', '/api/2025/420583103201.json']) expect(listed.has(p), p).toBe(true);
+    expect([...listed].some((p) => p.startsWith('/pagefind/') || p.startsWith('/_astro/'))).toBe(false);
+  });
+
+  it('has a sitemap of current pages and a robots.txt pointing to it', () => {
+    const sitemap = read('sitemap.xml');
+    expect(sitemap).toContain('<loc>https://gongshi.example.cn/r/420583103201/2025/</loc><lastmod>2025-02-15</lastmod>');
+    expect(sitemap).toContain('<loc>https://gongshi.example.cn/r/420583103201/2024/</loc><lastmod>2025-01-10</lastmod>');
+    expect(sitemap).not.toContain('/v/');
+    expect(read('robots.txt')).toContain('Sitemap: https://gongshi.example.cn/sitemap.xml');
+  });
+
+  it('is rebuilt byte for byte from the same inputs, whatever the output folder', () => {
+    const again = mkdtempSync(join(tmpdir(), 'gongshi-integrity-again-'));
+    const r = build(fixture('publications'), again);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const a = treeHash(dist);
+    const b = treeHash(join(again, 'dist'));
+    const differ = Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
+    expect(differ).toEqual([]);
+    expect(treeHash(join(again, 'data'))).toEqual(treeHash(join(out, 'data')));
+  }, BUILD_TIMEOUT);
+});
+
+describe('atomic publish', () => {
+  const out = mkdtempSync(join(tmpdir(), 'gongshi-atomic-'));
+  let before: { dist: Record<string, string>; data: Record<string, string> };
+  const snapshot = () => ({ dist: treeHash(join(out, 'dist')), data: treeHash(join(out, 'data')) });
+
+  beforeAll(() => {
+    const r = build(fixture('valid'), out);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    before = snapshot();
+  }, BUILD_TIMEOUT);
+
+  it('a build killed during the Astro step leaves the previous site untouched', async () => {
+    const child = spawn(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, env: env(out, fixture('publications')), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    let killed = false;
+    const distNext = join(out, 'dist.next');
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    child.stderr.on('data', (b: Buffer) => (log += b.toString()));
+    child.stdout.on('data', (b: Buffer) => {
+      log += b.toString();
+      if (killed || !log.includes('数据处理用时')) return;
+      killed = true;
+      // The Astro step has started: kill the whole build as soon as it has written pages.
+      const started = Date.now();
+      const poll = setInterval(() => {
+        const writing = existsSync(distNext) && readdirSync(distNext).length > 0;
+        if (writing || Date.now() - started > 120_000) {
+          clearInterval(poll);
+          process.kill(-child.pid!, 'SIGKILL');
+        }
+      }, 10);
+    });
+    expect(await exited, log).toBe('SIGKILL');
+    expect(log).not.toContain('网站已生成');
+    expect(existsSync(distNext)).toBe(true); // it was killed half-way, with a half-written site
+    expect(snapshot()).toEqual(before);
+  }, BUILD_TIMEOUT);
+
+  it('a history whose latest publication is invalid publishes nothing and names the publication', () => {
+    const history = mkdtempSync(join(tmpdir(), 'gongshi-bad-history-'));
+    cpSync(fixture('valid'), join(history, 'publications', '2025-01-10'), { recursive: true });
+    cpSync(fixture('broken'), join(history, 'publications', '2025-02-15'), { recursive: true });
+    const r = build(history, out);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain('[发布 2025-02-15] 导出数据有');
+    expect(r.stdout + r.stderr).toContain('已发布的网站保持不变');
+    expect(snapshot()).toEqual(before);
+    expect(existsSync(join(out, 'dist.next')) || existsSync(join(out, 'data.next-publications'))).toBe(false);
+  }, BUILD_TIMEOUT);
+
+  it('a build killed between the two renames of the swap gets the previous site back', () => {
+    // The state such a kill leaves: the old site moved aside, the new one not yet in place.
+    renameSync(join(out, 'dist'), join(out, 'dist.old'));
+    mkdirSync(join(out, 'dist.next'));
+    writeFileSync(join(out, 'dist.next', 'index.html'), 'half');
+    const r = build(fixture('broken'), out);
+    expect(r.status).not.toBe(0);
+    expect(snapshot()).toEqual(before);
+    expect(existsSync(join(out, 'dist.old'))).toBe(false);
+  }, BUILD_TIMEOUT);
+});
