@@ -20,6 +20,9 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   integrations: [mdx()],
+  // Shiki colours code with inline style attributes, which the CSP below blocks: code in
+  // articles stays plain (src/components/Code.astro).
+  markdown: { syntaxHighlight: false },
   // Content-Security-Policy as a <meta> on every page: scripts and styles only from the
   // site itself or with the hashes Astro computes at build time, so text from a CSV can
   // never run even if it escaped. 'wasm-unsafe-eval' is for Pagefind's search index.

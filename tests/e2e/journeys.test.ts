@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount } from '../../src/lib/format.ts';
 import type { StatsFile } from '../../src/lib/publish.ts';
-import { buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, RESULTS, screenshot, serveStatic, watchedContext, type StaticServer, type Watch } from './browser.ts';
+import { buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, recordWeight, RESULTS, screenshot, serveStatic, watchedContext, weights, type StaticServer, type Watch } from './browser.ts';
 import { E2E, LOOKUP_PARAMS, RESIDENT_FULL, RESIDENT_KEY } from './export.ts';
 import { deriveToken } from '../../src/lib/token.ts';
 import { decodeQr, openPdf, pdfTextHas, pngPixels } from './pdf.ts';
@@ -28,6 +28,8 @@ const notice = `/r/${E2E.village.code}/${year}/`;
 const bigNotice = `/r/${E2E.big.code}/${year}/`;
 const pagedNotice = `/r/${E2E.paged.code}/${year}/`;
 const prevOverview = `/overview/${prevYear}/`;
+/** The issue's budget for any page's JavaScript, gzip, counted after the user's interaction too. */
+const JS_BUDGET = 50 * 1024;
 /** Largest acceptable PDF of the 1,000-row notice: small enough to mail and to print on a village office PC. */
 const PDF_BUDGET = 5 * 1024 * 1024;
 
@@ -170,6 +172,10 @@ describe('resident on a 390 px phone', () => {
       expect(text).toContain(E2E.resident.status);
       for (const village of [E2E.village.name, E2E.big.name]) expect(text).toContain(village);
       await screenshot(page, 'journey-resident-lookup');
+      await watch.settle();
+      const w = weights(watch);
+      recordWeight('/lookup/ (after a lookup)', w);
+      expect(w.js).toBeLessThanOrEqual(JS_BUDGET);
       // What the resident typed never left the phone, in any form.
       const secrets = [RESIDENT_FULL.id, RESIDENT_FULL.name, encodeURIComponent(RESIDENT_FULL.name), RESIDENT_KEY, RESIDENT_FULL.id.slice(6, 14)];
       for (const secret of secrets) expect(watch.requests.filter((r) => r.includes(secret)), secret).toEqual([]);
@@ -250,6 +256,11 @@ describe('journalist', () => {
       expect(new Set(years), 'every notice found is of the chosen year').toEqual(new Set([String(year)]));
       await screenshot(page, 'journey-journalist-search');
       expect(cleanReport(watch)).toEqual({ foreign: [], errors: [], broken: [], dialogs: [] });
+      // The search script and index load on the first search: they count toward the page's JavaScript.
+      await watch.settle();
+      const w = weights(watch);
+      recordWeight('/search/ (after a search)', w);
+      expect(w.js).toBeLessThanOrEqual(JS_BUDGET);
     } finally {
       await context.close();
     }

@@ -61,6 +61,37 @@ export function pageTypes(site: BuiltSite): PageType[] {
   ];
 }
 
+/**
+ * The URL pattern of a page: region codes by level, years and page numbers replaced by
+ * placeholders, the chart name of an embed too ("/r/{village}/{year}/p/{n}/").
+ */
+export function patternOf(path: string): string {
+  return path
+    .replace(/\/(\d{12})(?=\/)/g, (_, c: string) => `/${c.endsWith('00000000') ? '{region}' : c.endsWith('000000') ? '{county}' : c.endsWith('000') ? '{township}' : '{village}'}`)
+    .replace(/\/(?:19|20)\d{2}(?=\/)/g, '/{year}')
+    .replace(/\/\d+(?=\/)/g, '/{n}')
+    .replace(/^(\/embed\/.*\/)[^/{}]+\/$/, '$1{chart}/');
+}
+
+/**
+ * Page types as built: the planned ones (skipped while missing) and one example of every
+ * other URL pattern found in the build, so a new kind of page is checked the day it lands.
+ */
+export function allPageTypes(site: BuiltSite): PageType[] {
+  const planned = pageTypes(site);
+  const seen = new Set(planned.filter((t) => t.path).map((t) => patternOf(t.path!)));
+  const extra: PageType[] = [];
+  for (const path of allPages(site)) {
+    if (!path.endsWith('/')) continue; // 404.html and other files are planned explicitly
+    const pattern = patternOf(path);
+    if (seen.has(pattern)) continue;
+    seen.add(pattern);
+    const name = pattern.replace(/[{}]/g, '').replace(/^\/|\/$/g, '').replace(/\//g, '-') || 'home';
+    extra.push({ name, label: 'page', pattern, path });
+  }
+  return [...planned, ...extra];
+}
+
 /** Every HTML file of the build, as URL paths, sorted. */
 export function allPages(site: BuiltSite): string[] {
   const out: string[] = [];

@@ -11,11 +11,11 @@ import {
   serveStatic, tabThrough, watchedContext, weights, type StaticServer, type Watch,
 } from './browser.ts';
 import { E2E } from './export.ts';
-import { pageTypes } from './page-types.ts';
+import { allPageTypes } from './page-types.ts';
 
 const ready = chromiumAvailable();
 const site = ready ? buildE2eSite() : null;
-const types = site ? pageTypes(site) : [];
+const types = site ? allPageTypes(site) : [];
 const year = Math.max(...E2E.years);
 
 const KB = 1024;
@@ -129,6 +129,48 @@ describe.skipIf(!ready)('every page type in Chromium at 390 px', () => {
       });
     });
   }
+
+  const notice = types.find((t) => t.name === 'notice')?.path ?? null;
+  describe.skipIf(!notice)(`status colours on the village notice${notice ? '' : ': SKIPPED, notice pages are not built yet'}`, () => {
+    it('keep at least 4.5:1 contrast against every colour of their background, patterns included', async () => {
+      const { context, page } = await open(notice!);
+      try {
+        const samples = await page.evaluate(() => {
+          const STATUS = /^[\s▲↩✓]*(已到账|未到账|已退费)\s*$/;
+          const rgb = (c: string) => Array.from(c.matchAll(/rgba?\(([^)]+)\)/g), (m) => m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number));
+          const out: Array<{ status: string; text: number[]; backgrounds: number[][] }> = [];
+          for (const el of Array.from(document.querySelectorAll('main *'))) {
+            const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('');
+            const m = STATUS.exec(own);
+            if (!m || (el as HTMLElement).offsetParent === null) continue;
+            // The first ancestor that paints a background decides what the text sits on.
+            let bgs: number[][] = [];
+            for (let a: Element | null = el; a && bgs.length === 0; a = a.parentElement) {
+              const cs = getComputedStyle(a);
+              const colours = [...rgb(cs.backgroundColor), ...rgb(cs.backgroundImage)].filter((c) => (c[3] ?? 1) > 0);
+              bgs = colours;
+            }
+            out.push({ status: m[1]!, text: rgb(getComputedStyle(el).color)[0]!, backgrounds: bgs.length ? bgs : [[255, 255, 255]] });
+          }
+          return out;
+        });
+        expect(new Set(samples.map((x) => x.status)), 'all three statuses are on the notice').toEqual(new Set(['已到账', '未到账', '已退费']));
+        const lum = ([r, g, b]: number[]) => {
+          const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+        };
+        const ratio = (a: number[], b: number[]) => {
+          const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+          return (hi + 0.05) / (lo + 0.05);
+        };
+        const low = samples.flatMap((x) => x.backgrounds.map((bg) => ({ status: x.status, text: x.text, bg, ratio: Math.round(ratio(x.text, bg) * 100) / 100 })))
+          .filter((x) => x.ratio < 4.5);
+        expect(low).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  });
 
   const bigNotice = site?.has(`/r/${E2E.big.code}/${year}/`) ? `/r/${E2E.big.code}/${year}/` : null;
   describe.skipIf(!bigNotice)(`the notice of a village with ${E2E.big.rows} rows${bigNotice ? '' : ': SKIPPED, notice pages are not built yet'}`, () => {
