@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegionYearApi } from '../../src/lib/charts/api.ts';
 import { placeAtDate } from '../../src/lib/charts/at-date.ts';
-import { formatCount, formatRate } from '../../src/lib/format.ts';
+import { formatCount, formatMoney, formatRate } from '../../src/lib/format.ts';
 import type { PublishedRegion, SiteMeta } from '../../src/lib/publish.ts';
 import { fixture } from '../helpers.ts';
 
@@ -116,6 +116,8 @@ describe('published figures agree', () => {
     expect(figure('参保率')).toBe(formatRate(county.rate));
     expect(figure('已到账人数')).toBe(formatCount(county.enrolled));
     expect(figure('应参保人数')).toBe(formatCount(county.shouldEnroll!));
+    expect(figure('已到账金额（元）')).toBe(formatMoney(Math.round(county.amountYuan * 100)));
+    expect(figure('未到账')).toBe(formatCount(county.byStatus['未到账'].count));
     for (const kind of ['trend', 'yoy', 'ranking', 'distribution', 'channels', 'status']) expect(html).toContain(`data-chart="${kind}"`);
     for (const y of meta.years.slice(0, -1)) expect(existsSync(join(dist, 'overview', String(y), 'index.html'))).toBe(true);
   });
