@@ -44,7 +44,7 @@ export interface PublicRow {
 export function parsePublicCsv(text: string): PublicRow[] {
   const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: true });
   return parsed.data.slice(1).map((c) => ({
-    name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '',
+    name: unescapeFormula(c[2] ?? ''), idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '',
   }));
 }
 

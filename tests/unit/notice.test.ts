@@ -160,3 +160,12 @@ describe('QR code', () => {
     expect(await qrSvg(url)).toBe(await qrSvg(url));
   });
 });
+
+describe('published rows as the notice reads them back', () => {
+  it('shows a name or channel that looked like a spreadsheet formula as exported, not with the defusing quote', async () => {
+    const { parsePublicCsv } = await import('../../src/lib/publish.ts');
+    const text = toCsv([['2025', '420583103201', '=*', '420583********123X', '400.00', '2024-09-03', '+线上', '已到账']], true);
+    expect(text).toContain("'=*");
+    expect(parsePublicCsv(text)[0]).toMatchObject({ name: '=*', channel: '+线上' });
+  });
+});
