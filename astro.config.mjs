@@ -37,6 +37,9 @@ export default defineConfig({
         "form-action 'self'",
       ],
       scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+      // Style attributes (table column alignment from Markdown, chart sizes) are allowed;
+      // <style> elements still need the build's hash. Styles cannot run code.
+      styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
     },
   },
 });

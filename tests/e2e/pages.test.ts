@@ -40,7 +40,8 @@ afterAll(async () => {
 async function open(path: string, opts: Parameters<typeof watchedContext>[2] = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch; status: number }> {
   const { context, watch } = await watchedContext(browser, server.origin, opts);
   const page = await context.newPage();
-  const res = await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  // Without scripts nothing loads after the load event; with them, wait for late requests and errors.
+  const res = await page.goto(server.origin + path, { waitUntil: opts.javaScriptEnabled === false ? 'load' : 'networkidle' });
   await watch.settle();
   return { context, page, watch, status: res?.status() ?? 0 };
 }

@@ -99,6 +99,7 @@ describe.skipIf(!ready)('the Content-Security-Policy of every page', () => {
       expect(script, f.path).toContain("'self'");
       for (const bad of ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'http:', 'https:']) expect(script, `${f.path} script-src`).not.toContain(bad);
       expect(script.filter((x) => /^https?:\/\//.test(x)), `${f.path}: scripts from other hosts`).toEqual([]);
+      expect(csp.get('style-src') ?? [], `${f.path} style-src`).not.toContain("'unsafe-inline'");
       expect(csp.get('default-src'), f.path).toEqual(["'self'"]);
       expect(csp.get('object-src'), f.path).toEqual(["'none'"]);
       expect(csp.get('base-uri'), f.path).toEqual(["'self'"]);
