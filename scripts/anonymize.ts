@@ -160,6 +160,7 @@ export async function runAnonymize(opts: AnonymizeOptions): Promise<AnonymizeRes
     if (!batch.length || errors) return;
     inFlight += batch.length;
     const tokens = Promise.all(batch.map((r) => deriveTokenNormalized(r.id, r.name, params)));
+    tokens.catch(() => {}); // awaited in order by the chain below; a failure surfaces there, not as an unhandled rejection
     chain = chain.then(async () => {
       const list = await tokens;
       const lines: string[][] = [];
