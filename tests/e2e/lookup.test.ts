@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { deriveToken, deriveTokenNormalized, idCheckChar } from '../../src/lib/token.ts';
 import { runAnonymize } from '../../scripts/anonymize.ts';
+import { axeProblems } from './browser.ts';
 import { fixture } from '../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -150,6 +151,7 @@ describe.skipIf(!hasChromium)('the private lookup in headless Chromium', () => {
     console.log(`[lookup] token + shard fetch + render in Chromium: ${ms} ms (PBKDF2 ${index.params!.iterations} iterations, shard ${index.shardBytes} bytes)`);
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: join(RESULTS, 'lookup-390.png'), fullPage: true });
+    expect(await axeProblems(page), 'axe on the lookup form with its results').toEqual([]);
 
     // The same lookup on a cheap phone: CPU slowed 6× and a slow 3G link (400 ms, 50 KB/s). Printed, not asserted.
     const cdp = await context.newCDPSession(page);
