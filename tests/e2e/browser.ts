@@ -41,6 +41,12 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
+/** Font families fontconfig offers for Chinese (empty when no CJK font is installed). */
+export function chineseFonts(): string[] {
+  const r = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort() : [];
+}
+
 /** Launches headless Chromium the way CI runs it: no sandbox (root in a container), no GPU, no background traffic. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -320,7 +326,7 @@ export function weights(watch: Watch): { html: number; css: number; js: number; 
 }
 
 /** Adds a row to test-results/page-weights.json (a table for people; budgets are asserted in the tests). */
-export function recordWeight(page: string, w: ReturnType<typeof weights>): void {
+export function recordWeight(page: string, w: Record<string, number>): void {
   const file = join(RESULTS, 'page-weights.json');
   mkdirSync(RESULTS, { recursive: true });
   const table = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};

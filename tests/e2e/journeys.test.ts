@@ -328,6 +328,7 @@ describe('official', () => {
       // print-color-adjust: exact) are rasterised row by row: tens of MB and a minute to print.
       expect(pdf.length, 'PDF bytes of the 1,000-row notice (patterned row backgrounds in print?)').toBeLessThanOrEqual(PDF_BUDGET);
       const doc = await openPdf(pdf);
+      recordWeight(`${bigNotice} printed to A4 PDF`, { pdf: pdf.length, sheets: doc.pages });
       try {
         // A4 at 12 pt holds 25–40 rows a sheet, plus the head and totals on the first.
         expect(doc.pages).toBeGreaterThanOrEqual(Math.ceil(E2E.big.rows / 40));

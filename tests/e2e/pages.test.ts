@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  axeProblems, buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, PHONE, recordWeight, screenshot,
+  axeProblems, buildE2eSite, chineseFonts, chromiumAvailable, cleanReport, launchBrowser, PHONE, recordWeight, screenshot,
   serveStatic, tabThrough, watchedContext, weights, type StaticServer, type Watch,
 } from './browser.ts';
 import { E2E } from './export.ts';
@@ -47,6 +47,10 @@ async function open(path: string, opts: Parameters<typeof watchedContext>[2] = {
 }
 
 describe.skipIf(!ready)('every page type in Chromium at 390 px', () => {
+  it('has a Chinese font, so screenshots and printed PDFs show the text (apt-get install -y fonts-noto-cjk)', () => {
+    expect(chineseFonts().length).toBeGreaterThan(0);
+  });
+
   it('the build has the county overview at least', () => {
     expect(types.find((t) => t.name === 'overview')?.path).toBe('/');
   });
