@@ -92,6 +92,9 @@ function siteFrom(out: string): BuiltSite {
   };
 }
 
+/** Hash of the inputs of the site under test (set by buildE2eSite). */
+let buildKey = '';
+
 /**
  * Builds the e2e export with the real build command (`scripts/build.ts`) into a temp
  * folder keyed by the hash of everything the build reads, so all browser test files of
@@ -103,6 +106,7 @@ export function buildE2eSite(): BuiltSite {
   const exportDir = writeE2eExport(join(cache, `export-${process.pid}`));
   const key = hashInputs([exportDir, ...['src', 'scripts', 'public', 'astro.config.mjs', 'package-lock.json'].map((p) => join(ROOT, p))]);
   const out = join(cache, key);
+  buildKey = key;
   try {
     if (existsSync(join(out, 'dist', 'index.html'))) return siteFrom(out);
     // Build beside the final folder and rename: a concurrent run of the same key keeps its own copy.
@@ -329,10 +333,12 @@ export function weights(watch: Watch): { html: number; css: number; js: number; 
 export function recordWeight(page: string, w: Record<string, number>): void {
   const file = join(RESULTS, 'page-weights.json');
   mkdirSync(RESULTS, { recursive: true });
-  const table = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  table[page] = w;
-  const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
-  writeFileSync(file, JSON.stringify(sorted, null, 2) + '\n');
+  const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { build?: string; pages?: Record<string, unknown> }) : {};
+  // Figures of another build (older sources) are dropped, so the table describes one site.
+  const pages = old.build === buildKey ? { ...old.pages } : {};
+  pages[page] = w;
+  const sorted = Object.fromEntries(Object.keys(pages).sort().map((k) => [k, pages[k]]));
+  writeFileSync(file, JSON.stringify({ build: buildKey, unit: 'bytes (gzip for html, css, js, other)', pages: sorted }, null, 2) + '\n');
 }
 
 // ---- Accessibility ----------------------------------------------------------------
