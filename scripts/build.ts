@@ -12,9 +12,10 @@
  * Environment: DATA_DIR (export or history folder, default: data/sample-history, made from
  * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
  * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
- * run at once, default 2).
+ * run at once, default 2), BUILD_TIMINGS (a file to write each stage's wall time to, as JSON,
+ * for scripts/bench.ts).
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildSearchIndex } from './search-index.ts';
@@ -31,6 +32,15 @@ const dataNext = `${dataOut}.next`;
 const distNext = `${distOut}.next`;
 /** Each publication's data stage output before it is moved into dataNext. */
 const pubsNext = `${dataOut}.next-publications`;
+
+/** Wall time of each stage, written to BUILD_TIMINGS for the benchmark. */
+const timings: Array<{ stage: string; seconds: number }> = [];
+let stageStart = performance.now();
+function stageDone(stage: string): void {
+  const now = performance.now();
+  timings.push({ stage, seconds: (now - stageStart) / 1000 });
+  stageStart = now;
+}
 
 function cleanNext(): void {
   rmSync(dataNext, { recursive: true, force: true });
@@ -74,6 +84,7 @@ async function main(): Promise<number> {
   const sources = findPublications(dataDir);
   console.log(`读取导出数据：${dataDir}${sources.length > 1 ? `（${sources.length} 次发布：${sources.map((s) => s.id).join('、')}）` : ''}`);
   const t0 = performance.now();
+  stageStart = t0;
   const jobs = process.env.BUILD_JOBS ? Number(process.env.BUILD_JOBS) : undefined;
   const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs });
   if (!outs) return 1;
@@ -83,10 +94,12 @@ async function main(): Promise<number> {
   if (sources.length > 1) mkdirSync(join(dataNext, 'publications'));
   for (let i = 0; i < sources.length - 1; i++) renameSync(outs[i]!, outputs[i]!.dir);
   rmSync(pubsNext, { recursive: true, force: true });
+  stageDone(`data stage (${sources.length} publication${sources.length > 1 ? 's' : ''})`);
   const tHistory = performance.now();
   writeHistory({ outputs, siteDataDir: dataNext, log });
   if (sources.length > 1) console.log(`比较 ${sources.length} 次发布用时 ${((performance.now() - tHistory) / 1000).toFixed(1)} 秒`);
   console.log(`数据处理用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
+  stageDone('corrections and history');
 
   process.env.SITE_DATA_DIR = dataNext;
   const { build } = await import('astro');
@@ -105,10 +118,14 @@ async function main(): Promise<number> {
     process.chdir(cwd);
     rmSync(buildCwd, { recursive: true, force: true });
   }
+  stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
   await buildSearchIndex({ siteDir: distNext, log: (l) => console.log(l) });
+  stageDone('search index');
   // Manifest and sitemap last: they list and hash the files exactly as they will be served.
   await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });
+  stageDone('manifest and sitemap');
+  if (process.env.BUILD_TIMINGS) writeFileSync(process.env.BUILD_TIMINGS, JSON.stringify(timings, null, 1) + '\n');
 
   // Swap only now that everything succeeded.
   swapIn(distNext, distOut);
