@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { diffCounts, diffNotices, isEmptyDiff, type NoticeDiff } from '../src/lib/corrections.ts';
 import { ContentHasher, csvCells } from '../src/lib/integrity.ts';
@@ -351,18 +351,4 @@ function prunePublication(dir: string, keepRows: (year: string, code: string) =>
       if (!readdirSync(yearDir).length) rmSync(yearDir, { recursive: true });
     }
   }
-}
-
-/** Relative paths of every file under `dir`, sorted (for manifests and tests). */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
