@@ -48,7 +48,11 @@ export function buildSampleSite(): SampleSite {
     const g = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-sample.ts'), '--out', sample], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (g.status !== 0) throw new Error(`sample generation failed (exit ${g.status}):\n${g.stdout}\n${g.stderr}`);
   }
-  const key = hashInputs(['src', 'scripts', 'public', 'data/sample', 'astro.config.mjs', 'package-lock.json'].map((p) => join(ROOT, p)));
+  // And its correction history (as `npm run build` would): tests read that export back, so it
+  // must exist in this checkout even when the site itself comes from the cache.
+  const h = spawnSync(process.execPath, [join(ROOT, 'scripts/make-corrections.ts')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (h.status !== 0) throw new Error(`sample history failed (exit ${h.status}):\n${h.stdout}\n${h.stderr}`);
+  const key = hashInputs(['src', 'scripts', 'public', 'data/sample', 'data/sample-history', 'astro.config.mjs', 'package-lock.json'].map((p) => join(ROOT, p)));
   const out = join(cache, key);
   if (existsSync(join(out, 'dist', 'index.html'))) return { dist: join(out, 'dist'), data: join(out, 'data'), log: '' };
   const work = `${out}.${process.pid}`;
