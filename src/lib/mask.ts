@@ -61,7 +61,7 @@ export const FULL_ID_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** Pattern of a mainland mobile number (1[3-9] + 9 digits), anywhere in a text. */
 export const MOBILE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 
-/** Masks a mobile number for messages: 13812345678 → 138****5678. */
+/** Masks a mobile number for messages: keeps the first 3 and last 4 digits (138****5678). */
 export function maskMobile(mobile: string): string {
   return mobile.slice(0, 3) + '****' + mobile.slice(-4);
 }
