@@ -1,6 +1,7 @@
 /** Shared test helpers: fixture paths and an in-memory ingest of a fixture file. */
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { FILES, type FieldSpec, type PaymentCells } from '../src/lib/contract.ts';
 import { ingestFile } from '../src/lib/ingest.ts';
 import type { Issue } from '../src/lib/issues.ts';
@@ -31,4 +32,35 @@ export async function ingestPayments(name: string, fields: readonly FieldSpec[] 
     onIssue: (i) => issues.push(i),
   });
   return { records, issues, errors: issues.filter((i) => i.severity === 'error'), report };
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** sha256 over the project-relative paths and contents of files (sorted), skipping missing ones: a cache key for builds. */
+export function hashInputs(paths: string[]): string {
+  const h = createHash('sha256');
+  const walk = (p: string): void => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) walk(join(p, name));
+    } else {
+      h.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  for (const p of paths) walk(p);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** sha256 of every file under dir, by relative path (to compare two builds or a build before and after). */
+export function treeHash(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
 }

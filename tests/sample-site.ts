@@ -4,10 +4,10 @@
  * reads, so test files of one run (and reruns with unchanged sources) share one build.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { hashInputs } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -17,20 +17,6 @@ export interface SampleSite {
   data: string;
   /** The build's console output (empty when it came from the cache). */
   log: string;
-}
-
-function hashInputs(paths: string[]): string {
-  const h = createHash('sha256');
-  const walk = (p: string): void => {
-    if (!existsSync(p)) return;
-    if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) walk(join(p, name));
-    } else {
-      h.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
-    }
-  };
-  for (const p of paths) walk(p);
-  return h.digest('hex').slice(0, 16);
 }
 
 /**

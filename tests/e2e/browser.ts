@@ -5,16 +5,16 @@
  * requests to other hosts, console errors, axe violations, heavy pages.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { SiteMeta } from '../../src/lib/publish.ts';
 import { writeE2eExport } from './export.ts';
+import { hashInputs } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -64,21 +64,6 @@ export interface BuiltSite {
   meta: SiteMeta;
   /** Whether a page exists, by URL path ("/r/420583103201/2025/"). */
   has(path: string): boolean;
-}
-
-/** sha256 over the relative paths and contents of files (sorted), skipping missing ones. */
-function hashInputs(paths: string[]): string {
-  const h = createHash('sha256');
-  const walk = (p: string): void => {
-    if (!existsSync(p)) return;
-    if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) walk(join(p, name));
-    } else {
-      h.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
-    }
-  };
-  for (const p of paths) walk(p);
-  return h.digest('hex').slice(0, 16);
 }
 
 function siteFrom(out: string): BuiltSite {

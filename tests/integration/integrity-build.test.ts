@@ -9,11 +9,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers.ts';
+import { fixture, treeHash } from '../helpers.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
 import type { Manifest } from '../../src/lib/site-index.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
@@ -28,20 +28,6 @@ function env(out: string, dataDir: string): NodeJS.ProcessEnv {
 
 function build(dataDir: string, out: string) {
   return spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, encoding: 'utf8', env: env(out, dataDir), maxBuffer: 64 << 20 });
-}
-
-/** sha256 of every file under dir, by relative path. */
-function treeHash(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 const pageHash = (html: string): string | undefined => /id="content-hash"[^>]*>([0-9a-f]{64})</.exec(html)?.[1];
