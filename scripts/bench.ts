@@ -9,7 +9,7 @@
  * Writes bench-results/bench-<size>.json so runs can be compared over time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,15 @@ function run(label: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = r
   if (child.status !== 0) throw new Error(`${label} failed (${child.status}):\n${child.stdout}\n${child.stderr}`);
   const rss = /MAXRSS_KB=(\d+)/.exec(child.stderr ?? '');
   return { seconds, peakRssMiB: rss ? Math.round(Number(rss[1]) / 1024) : null, stdout: child.stdout };
+}
+
+/** Lines of a file, streamed (a province export is several GB, past what one read can hold). */
+async function countLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  }
+  return n;
 }
 
 function countFiles(dir: string, ext: string): number {
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
     console.log(`generating ${size} data …`);
     run('generate', [node, 'scripts/generate-sample.ts', '--out', dataDir, ...genArgs]);
   }
-  const rows = Math.max(0, readFileSync(join(dataDir, 'payments.csv')).reduce((n, b) => n + (b === 10 ? 1 : 0), 0) - 1);
+  const rows = (await countLines(join(dataDir, 'payments.csv'))) - 1;
   const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null }> = [];
 
   // Floor 1: papaparse alone.
@@ -98,6 +107,9 @@ async function main(): Promise<void> {
     stages.push({ stage: `build: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: null });
   }
   stages.push({ stage: 'build: total', seconds: build.seconds, rate: `${pages} pages`, peakRssMiB: build.peakRssMiB });
+  const distBytes = readdirSync(dist, { withFileTypes: true, recursive: true }).reduce((n, e) => (e.isFile() ? n + statSync(join(e.parentPath, e.name)).size : n), 0);
+  // The site is counted: free its disk before the floor writes its own pages (tens of GB at province size).
+  if (!values.keep) rmSync(dist, { recursive: true, force: true });
 
   // Floor 2: Astro rendering bare notice pages alone, from the same village files.
   const floorDir = join(work, 'astro-floor');
@@ -111,7 +123,6 @@ async function main(): Promise<void> {
   console.log('stage'.padEnd(34) + 'seconds'.padStart(9) + '  rate'.padEnd(28) + 'peak RSS');
   for (const s of stages) console.log(s.stage.padEnd(34) + s.seconds.toFixed(1).padStart(9) + '  ' + s.rate.padEnd(26) + (s.peakRssMiB === null ? '' : `${s.peakRssMiB} MiB`));
   console.log(`total ÷ (parse floor + Astro floor) = ${(build.seconds / floors).toFixed(2)}`);
-  const distBytes = readdirSync(dist, { withFileTypes: true, recursive: true }).reduce((n, e) => (e.isFile() ? n + statSync(join(e.parentPath, e.name)).size : n), 0);
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, `bench-${size}.json`), JSON.stringify({ size, rows, pages, distBytes, cores: cpus().length, node: process.version, stages, ratioToFloors: build.seconds / floors }, null, 2) + '\n');
   console.log(`figures written to bench-results/bench-${size}.json`);

@@ -40,6 +40,8 @@ function stageDone(stage: string): void {
   const now = performance.now();
   timings.push({ stage, seconds: (now - stageStart) / 1000 });
   stageStart = now;
+  // Written after every stage, so a long run that fails or is stopped still shows where the time went.
+  if (process.env.BUILD_TIMINGS) writeFileSync(process.env.BUILD_TIMINGS, JSON.stringify(timings, null, 1) + '\n');
 }
 
 function cleanNext(): void {
@@ -125,7 +127,6 @@ async function main(): Promise<number> {
   // Manifest and sitemap last: they list and hash the files exactly as they will be served.
   await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });
   stageDone('manifest and sitemap');
-  if (process.env.BUILD_TIMINGS) writeFileSync(process.env.BUILD_TIMINGS, JSON.stringify(timings, null, 1) + '\n');
 
   // Swap only now that everything succeeded.
   swapIn(distNext, distOut);

@@ -44,7 +44,8 @@ export async function* decodeChunks(
 ): AsyncGenerator<string> {
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let decode: ((chunk: Uint8Array, last: boolean) => string) | null = null;
+  // Assigned inside `start`; the cast keeps TypeScript from narrowing it to `null` for good.
+  let decode = null as ((chunk: Uint8Array, last: boolean) => string) | null;
   let offset = 0;
 
   const start = (): void => {

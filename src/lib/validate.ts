@@ -74,7 +74,7 @@ export function createRowValidator<T>(
         report(makeIssue({ file, line, column: '', problem: `本行有 ${cells.length} 列，表头有 ${width} 列`, expected: `每行 ${width} 列，与表头一致`, fix: '检查该行是否多了或少了逗号；含逗号的内容要用英文双引号括起来' }));
       }
       // Columns already reported as personal data (rare: allocated only then).
-      let flagged: Set<number> | null = null;
+      let flagged = null as Set<number> | null; // set inside the callback below
       const joined = cells.join('\u0000');
       MOBILE_IN_TEXT.lastIndex = 0;
       FULL_ID_IN_TEXT.lastIndex = 0;

@@ -5,7 +5,7 @@ import type { PaymentCells } from '../../src/lib/contract.ts';
 const period = { start: '09-01', end: '12-31' };
 const pay = (over: Partial<PaymentCells>): PaymentCells => ({
   coverage_year: 2025, region_code: '420583103201', name: '张*', id_number: '420583********123X', amount: 40000,
-  paid_on: '2024-09-01', channel: '线上/手机', status: '已到账', ...over,
+  paid_on: '2024-09-01', channel: '线上/手机', status: '已到账', age_band: undefined, subsidy: undefined, person_key: undefined, ...over,
 });
 
 describe('aggregation', () => {
