@@ -1,7 +1,9 @@
-/** Shared test helpers: fixture paths and an in-memory ingest of a fixture file. */
+/** Shared test helpers: fixture paths, temp folders and an in-memory ingest of a fixture file. */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { FILES, type FieldSpec, type PaymentCells } from '../src/lib/contract.ts';
 import { ingestFile } from '../src/lib/ingest.ts';
 import type { Issue } from '../src/lib/issues.ts';
@@ -10,6 +12,25 @@ import { buildRegions, type Region } from '../src/lib/regions.ts';
 
 /** Absolute path of a file under tests/fixtures. */
 export const fixture = (...parts: string[]): string => resolve(import.meta.dirname, 'fixtures', ...parts);
+
+const tempDirs: string[] = [];
+
+// Registered while the test file imports this module, so on the file's root suite: it runs
+// after every suite of the file, wherever tempDir was called (top level, describe, hook, test).
+afterAll(() => {
+  if (process.env.KEEP_TEST_TMP === '1') return;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+});
+
+/**
+ * A new empty folder under os.tmpdir(), removed once the test file's tests have all run
+ * (builds left there took ~600 MB per run). KEEP_TEST_TMP=1 keeps them for debugging.
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
 
 /** The regions of the small valid fixture export. */
 export function fixtureRegions(): Map<string, Region> {

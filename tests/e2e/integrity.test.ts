@@ -6,13 +6,11 @@
  * serious or critical violation; the notice's hash and version also print.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeProblems, chromiumAvailable, cleanReport, launchBrowser, ROOT, screenshot, serveStatic, watchedContext, type StaticServer } from './browser.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 
 const ready = chromiumAvailable();
 const PAGES = ['/r/420583103201/2025/', '/r/420583103201/2025/v/1/', '/r/420583104001/2024/v/1/', '/changes/', '/about/verify/'];
@@ -22,7 +20,7 @@ describe.skipIf(!ready)('integrity pages in Chromium at 390 px', () => {
   let server: StaticServer;
 
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'gongshi-e2e-integrity-'));
+    const out = tempDir('gongshi-e2e-integrity-');
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.ts')], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATA_DIR: fixture('publications'), DIST_DIR: join(out, 'dist'), SITE_DATA_DIR: join(out, 'data') },
     });

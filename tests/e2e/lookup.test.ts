@@ -5,10 +5,9 @@
  * number, the name or the full token. Lookup timings are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { stripTypeScriptTypes } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,7 +16,7 @@ import { shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { deriveToken, deriveTokenNormalized, idCheckChar } from '../../src/lib/token.ts';
 import { runAnonymize } from '../../scripts/anonymize.ts';
 import { axeProblems } from './browser.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,7 +58,7 @@ async function serve(dir: string, log: string[]): Promise<{ origin: string; clos
 }
 
 describe.skipIf(!hasChromium)('the private lookup in headless Chromium', () => {
-  const work = mkdtempSync(join(tmpdir(), 'lookup-e2e-'));
+  const work = tempDir('lookup-e2e-');
   const exportDir = join(work, 'export');
   const dist = join(work, 'dist');
   const data = join(work, 'data');
@@ -83,7 +82,6 @@ describe.skipIf(!hasChromium)('the private lookup in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
   });
 
   it('publishes every shard with exactly the same size', () => {

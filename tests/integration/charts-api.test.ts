@@ -6,10 +6,9 @@
  * downloads, and the chart pages pass axe in Chromium.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import Papa from 'papaparse';
 import { chromium } from 'playwright-core';
@@ -19,10 +18,10 @@ import type { RegionYearApi } from '../../src/lib/charts/api.ts';
 import { placeAtDate } from '../../src/lib/charts/at-date.ts';
 import { formatCount, formatMoney, formatRate } from '../../src/lib/format.ts';
 import type { PublishedRegion, SiteMeta } from '../../src/lib/publish.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const out = mkdtempSync(join(tmpdir(), 'gongshi-charts-'));
+const out = tempDir('gongshi-charts-');
 const dist = join(out, 'dist');
 const data = join(out, 'data');
 

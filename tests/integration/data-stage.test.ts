@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, treeHash } from '../helpers.ts';
+import { fixture, tempDir, treeHash } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -16,7 +14,7 @@ function build(dataDir: string, out: string) {
 }
 
 describe('build on a broken export', () => {
-  const out = mkdtempSync(join(tmpdir(), 'gongshi-build-'));
+  const out = tempDir('gongshi-build-');
   let before: Record<string, string>;
   let broken: ReturnType<typeof build>;
 

@@ -9,11 +9,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, treeHash } from '../helpers.ts';
+import { fixture, tempDir, treeHash } from '../helpers.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
 import type { Manifest } from '../../src/lib/site-index.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
@@ -34,7 +33,7 @@ const pageHash = (html: string): string | undefined => /id="content-hash"[^>]*>(
 const text = (html: string): string => html.replace(/<[^>]+>/g, '').replace(/&gt;/g, '>').replace(/&lt;/g, '<');
 
 describe('a site built from two publications', () => {
-  const out = mkdtempSync(join(tmpdir(), 'gongshi-integrity-'));
+  const out = tempDir('gongshi-integrity-');
   const dist = join(out, 'dist');
   const read = (...p: string[]): string => readFileSync(join(dist, ...p), 'utf8');
 
@@ -130,7 +129,7 @@ describe('a site built from two publications', () => {
   });
 
   it('is rebuilt byte for byte from the same inputs, whatever the output folder', () => {
-    const again = mkdtempSync(join(tmpdir(), 'gongshi-integrity-again-'));
+    const again = tempDir('gongshi-integrity-again-');
     const r = build(fixture('publications'), again);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const a = treeHash(dist);
@@ -142,7 +141,7 @@ describe('a site built from two publications', () => {
 });
 
 describe('atomic publish', () => {
-  const out = mkdtempSync(join(tmpdir(), 'gongshi-atomic-'));
+  const out = tempDir('gongshi-atomic-');
   let before: { dist: Record<string, string>; data: Record<string, string> };
   const snapshot = () => ({ dist: treeHash(join(out, 'dist')), data: treeHash(join(out, 'data')) });
 
@@ -180,7 +179,7 @@ describe('atomic publish', () => {
   }, BUILD_TIMEOUT);
 
   it('a history whose latest publication is invalid publishes nothing and names the publication', () => {
-    const history = mkdtempSync(join(tmpdir(), 'gongshi-bad-history-'));
+    const history = tempDir('gongshi-bad-history-');
     cpSync(fixture('valid'), join(history, 'publications', '2025-01-10'), { recursive: true });
     cpSync(fixture('broken'), join(history, 'publications', '2025-02-15'), { recursive: true });
     const r = build(history, out);

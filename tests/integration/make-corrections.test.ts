@@ -5,14 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeCorrections, type PlannedCorrection } from '../../scripts/make-corrections.ts';
+import { tempDir } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'gongshi-corrections-'));
+const work = tempDir('gongshi-corrections-');
 const sample = join(work, 'sample');
 
 function tree(dir: string): Record<string, string> {

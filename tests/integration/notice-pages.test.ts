@@ -10,11 +10,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 import { reconcileNotices, rowsOfPage } from '../notice-rows.ts';
 import { buildSampleSite } from '../sample-site.ts';
 import { pageWeight } from '../../scripts/notice-weight.ts';
@@ -24,7 +23,7 @@ const root = resolve(import.meta.dirname, '../..');
 const GOLDEN = join(root, 'tests/golden/notice-420583103201-2025.html');
 
 function build(dataDir: string): { dist: string; data: string } {
-  const out = mkdtempSync(join(tmpdir(), 'gongshi-notice-'));
+  const out = tempDir('gongshi-notice-');
   const r = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], {
     cwd: root,
     encoding: 'utf8',
@@ -162,7 +161,7 @@ describe('a community with 2,345 rows and a village with 1,000', () => {
   let site: { dist: string; data: string };
   let exportDir: string;
   beforeAll(() => {
-    exportDir = writeBigExport(mkdtempSync(join(tmpdir(), 'gongshi-big-export-')));
+    exportDir = writeBigExport(tempDir('gongshi-big-export-'));
     site = build(exportDir);
   });
 

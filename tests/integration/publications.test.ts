@@ -3,16 +3,15 @@
  * its README): the data stage runs per publication, then every notice is compared. The
  * differences found must be exactly the ones made by hand, no more, no fewer.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 import { findPublications, runPublicationStages, writeHistory } from '../../scripts/publications.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
 import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from '../../src/lib/publications.ts';
 
-const out = mkdtempSync(join(tmpdir(), 'gongshi-pubs-'));
+const out = tempDir('gongshi-pubs-');
 const site = join(out, 'site');
 const json = <T,>(...p: string[]): T => JSON.parse(readFileSync(join(site, ...p), 'utf8')) as T;
 const history = (year: number, code: string): NoticeHistory => json<NoticeHistory>('history', String(year), `${code}.json`);

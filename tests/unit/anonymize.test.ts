@@ -1,5 +1,4 @@
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import type { Issue } from '../../src/lib/issues.ts';
 import { FULL_ID_IN_TEXT, MOBILE_IN_TEXT } from '../../src/lib/mask.ts';
 import { deriveToken, idCheckChar, TOKEN_PATTERN } from '../../src/lib/token.ts';
 import { runAnonymize, type AnonymizeResult } from '../../scripts/anonymize.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, tempDir } from '../helpers.ts';
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 /** ID numbers as exports hold them: valid or not, upper- or lower-case x. */
@@ -25,10 +24,6 @@ const mobile = fc.tuple(fc.constantFrom('3', '5', '8', '9'), digits(9)).map(([b,
 
 const RAW_HEADERS = ['待遇年度', '区划代码', '姓名', '身份证号', '联系电话', '缴费金额', '缴费日期', '缴费渠道', '到账状态'];
 const params = { salt: '00112233445566778899aabbccddeeff', iterations: 1000 };
-
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'anonymize-test-'));
-}
 
 async function anonymize(input: string, outDir: string): Promise<{ result: AnonymizeResult; log: string }> {
   const lines: string[] = [];
@@ -98,7 +93,7 @@ describe('prepareRow and the guard', () => {
 
 describe('npm run anonymize', () => {
   it('writes a payments.csv the data contract accepts, with no raw value left', async () => {
-    const out = join(tmp(), 'export');
+    const out = join(tempDir('anonymize-test-'), 'export');
     mkdirSync(out);
     copyFileSync(fixture('raw', 'site.json'), join(out, 'site.json'));
     const { result, log } = await anonymize(fixture('raw', 'payments-raw.csv'), out);
@@ -126,8 +121,8 @@ describe('npm run anonymize', () => {
   });
 
   it('gives byte-identical output for the GB18030 export of the same rows, and on a second run', async () => {
-    const a = join(tmp(), 'a');
-    const b = join(tmp(), 'b');
+    const a = join(tempDir('anonymize-test-'), 'a');
+    const b = join(tempDir('anonymize-test-'), 'b');
     for (const d of [a, b]) {
       mkdirSync(d);
       copyFileSync(fixture('raw', 'site.json'), join(d, 'site.json'));
@@ -141,7 +136,7 @@ describe('npm run anonymize', () => {
   });
 
   it('creates a salt in site.json when there is none, keeping the other settings', async () => {
-    const out = join(tmp(), 'export');
+    const out = join(tempDir('anonymize-test-'), 'export');
     mkdirSync(out);
     writeFileSync(join(out, 'site.json'), JSON.stringify({ siteName: '某县医保缴费公示', target: 0.9 }));
     const { result, log } = await anonymize(fixture('raw', 'payments-raw.csv'), out);
@@ -155,7 +150,7 @@ describe('npm run anonymize', () => {
   });
 
   it('writes nothing when a phone number or a name would survive in another column', async () => {
-    const out = join(tmp(), 'export');
+    const out = join(tempDir('anonymize-test-'), 'export');
     const { result, log } = await anonymize(fixture('raw', 'leak-in-channel.csv'), out);
     expect(result.ok).toBe(false);
     expect(existsSync(join(out, 'payments.csv'))).toBe(false);
@@ -167,7 +162,7 @@ describe('npm run anonymize', () => {
   });
 
   it('writes nothing for wrong IDs and names, and reports them masked', async () => {
-    const out = join(tmp(), 'export');
+    const out = join(tempDir('anonymize-test-'), 'export');
     const { result, log } = await anonymize(fixture('raw', 'bad-ids.csv'), out);
     expect(result.ok).toBe(false);
     expect(result.errors).toBe(4);
@@ -181,7 +176,7 @@ describe('npm run anonymize', () => {
 
   it('never writes a full ID, for whole generated exports', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(anyId, fullName), { minLength: 1, maxLength: 8 }), async (people) => {
-      const dir = tmp();
+      const dir = tempDir('anonymize-test-');
       const out = join(dir, 'export');
       mkdirSync(out);
       writeFileSync(join(out, 'site.json'), JSON.stringify({ lookup: params }));

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -9,6 +8,7 @@ import Papa from 'papaparse';
 import { canonicalForm, canonicalLine, ContentHasher, contentHash, contentHashOfCells, csvCells, EMPTY_CONTENT_HASH } from '../../src/lib/integrity.ts';
 import { PUBLIC_CSV_HEADERS, toCsv } from '../../src/lib/publish.ts';
 import { NODE_RECIPE, PYTHON_RECIPE } from '../../src/lib/verify-recipes.ts';
+import { tempDir } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -78,7 +78,7 @@ describe('canonical form', () => {
 });
 
 describe('the recipes on /about/verify/', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gongshi-verify-'));
+  const dir = tempDir('gongshi-verify-');
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   // A download as the site serves it: BOM, header, hostile cells.
   const csvPath = join(dir, '420583101201.csv');

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeShard, findRecords, KEY_HEX, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { buildRegions } from '../../src/lib/regions.ts';
 import { LookupStage } from '../../scripts/lookup-stage.ts';
+import { tempDir } from '../helpers.ts';
 
 const regions = new Map(buildRegions('regions.csv', [
   ['420583000000', '枝江市'], ['420583103000', '顾家店镇'], ['420583103201', '沙碛坪村'], ['420583103202', '青龙湖村'], ['420583104000', '董市镇'], ['420583104201', '姚家港村'],
@@ -22,7 +22,7 @@ function payment(key: string, year: number, code: string, status: PaymentCells['
 
 /** Streams payments through a LookupStage in a temp dir, numbering rows per village-year like the data stage. */
 function stage(payments: PaymentCells[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'lookup-test-'));
+  const dir = tempDir('lookup-test-');
   const s = new LookupStage(dir, regions);
   const rows = new Map<string, number>();
   for (const p of payments) {
