@@ -7,16 +7,19 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
 import { ingestFile, type FileReport } from '../src/lib/ingest.ts';
 import { buildRegions, type Region } from '../src/lib/regions.ts';
 import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
-import { VillageAccumulator, rollUp } from '../src/lib/aggregate.ts';
+import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/aggregate.ts';
+import { partOf } from '../src/lib/parts.ts';
 import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
-import { LookupStage } from './lookup-stage.ts';
+import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
 
 /** Where the data stage reads and writes, and how it reports. */
@@ -26,6 +29,11 @@ export interface DataStageOptions {
   /** Full issue list, one per line (every problem, however many). */
   reportFile: string;
   log: (line: string) => void;
+  /**
+   * Threads that read the payments, each taking the rows of some townships. Default: one
+   * for a small export, else as many as there are cores (at most 2, see {@link defaultParts}).
+   */
+  parts?: number;
 }
 
 /** Result of a data stage run. */
@@ -38,6 +46,14 @@ export interface DataStageResult {
 
 const CONSOLE_ISSUES = 200;
 const FLUSH_ROWS = 200_000;
+/** Below this size of payments.csv a second thread costs more (start-up, a second parse) than it saves. */
+const PARTS_MIN_BYTES = 32 * 1024 * 1024;
+
+/** Threads for the payments of an export: 1 when it is small, else min(2, cores). */
+export function defaultParts(dataDir: string): number {
+  const path = join(dataDir, FILES.payments.file);
+  return existsSync(path) && statSync(path).size >= PARTS_MIN_BYTES ? Math.min(2, availableParallelism()) : 1;
+}
 
 /** Streams a file's bytes while hashing them. */
 function hashedStream(path: string, hash: ReturnType<typeof createHash>): AsyncIterable<Uint8Array> {
@@ -114,49 +130,41 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   tree.issues.forEach(onIssue);
   const byCode = new Map<string, Region>(tree.regions.map((r) => [r.code, r]));
 
-  // 3. Enrollment.
-  const acc = new VillageAccumulator(config.collection);
-  await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), checkEnrollment(byCode));
-
-  // 4. Payments, streamed: rows go to per-village files as they pass.
-  const rowsDir = join(tmpDir, 'rows');
-  const buffers = new Map<string, string[][]>();
-  const started = new Set<string>();
-  let buffered = 0;
-  let maxPaid = '';
-  // 序号 of each row in its village-year file; lookup shards and 未到账 lists point back to it.
-  const rowNumbers = new Map<string, number>();
-  const lookup = new LookupStage(tmpDir, byCode);
-  const pending = new PendingStage(tmpDir);
-  const flushRows = (): void => {
-    for (const [key, rows] of buffers) {
-      const [year, code] = key.split(':') as [string, string];
-      const path = join(rowsDir, year, `${code}.csv`);
-      const first = !started.has(key);
-      if (first) {
-        mkdirSync(dirname(path), { recursive: true });
-        started.add(key);
-      }
-      appendFileSync(path, toCsv(rows, first));
-    }
-    buffers.clear();
-    buffered = 0;
-  };
-  await ingest<PaymentCells>(FILES.payments, (p) => {
-    acc.add(p);
-    if (p.paid_on > maxPaid) maxPaid = p.paid_on;
-    if (errors > 0) return; // an invalid export is not published: stop writing rows
-    const key = `${p.coverage_year}:${p.region_code}`;
-    let list = buffers.get(key);
-    if (!list) buffers.set(key, (list = []));
-    list.push(publicCells(p));
-    const row = (rowNumbers.get(key) ?? 0) + 1;
-    rowNumbers.set(key, row);
-    lookup.add(p, row);
-    pending.add(p, row);
-    if (++buffered >= FLUSH_ROWS) flushRows();
-  }, checkPayment(byCode));
+  // 3–4. Enrollment and payments, streamed, in `parts` threads that each take the rows of
+  // some townships (one part: in this thread). Rows go to per-village files as they pass.
+  missing(FILES.enrollment.file);
+  missing(FILES.payments.file);
+  const parts = Math.max(1, opts.parts ?? defaultParts(dataDir));
+  const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
+  let results: PartResult[];
+  try {
+    results = parts === 1 ? [await ingestPart(partOpts(0))] : await Promise.all(Array.from({ length: parts }, (_, i) => runPartWorker(partOpts(i))));
+  } catch (err) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
+  for (const r of results) {
+    errors += r.errors;
+    warnings += r.warnings;
+    shown.push(...r.shown);
+  }
+  // The full list: this thread's problems (site.json, regions), then each part's, in part order.
   flushReport();
+  for (let i = 0; i < parts; i++) {
+    const partReport = partOpts(i).reportFile;
+    if (existsSync(partReport)) {
+      appendFileSync(opts.reportFile, readFileSync(partReport));
+      rmSync(partReport);
+    }
+  }
+  for (const file of [FILES.enrollment.file, FILES.payments.file]) {
+    const per = results.flatMap((r) => r.reports.filter((f) => f.file === file));
+    if (!per.length) continue;
+    const sum = (k: 'read' | 'valid' | 'rejected' | 'errors' | 'warnings'): number => per.reduce((n, f) => n + f[k], 0);
+    // Every part reads the whole file: its encoding, hash and size are part 0's.
+    reports.push({ ...per[0]!, read: sum('read'), valid: sum('valid'), rejected: sum('rejected'), errors: sum('errors'), warnings: sum('warnings') });
+  }
+  const maxPaid = results.reduce((m, r) => (r.maxPaid > m ? r.maxPaid : m), '');
 
   for (const r of reports) {
     const enc = r.encoding ? `，编码 ${r.encoding === 'gb18030' ? 'GB18030' : r.encoding === 'utf-8-bom' ? 'UTF-8（带 BOM）' : 'UTF-8'}` : '';
@@ -165,6 +173,7 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
 
   if (errors > 0) {
     shown.sort(compareIssues);
+    shown.length = Math.min(shown.length, CONSOLE_ISSUES);
     log('');
     for (const issue of shown) log(formatIssue(issue));
     if (errors + warnings > shown.length) log(`……另有 ${errors + warnings - shown.length} 条未在此列出`);
@@ -174,22 +183,19 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     rmSync(tmpDir, { recursive: true, force: true });
     return { ok: false, reports, errors, warnings };
   }
-  flushRows();
-  pending.flush();
 
-  // Lookup shards and 两头缴, bucket by bucket; duplicate counts go into the village figures before they are rolled up.
-  const found = lookup.finish(config.lookup ?? null);
-  for (const [key, n] of found.duplicates) {
-    const [year, code] = key.split(':') as [string, string];
-    acc.setDuplicates(code, Number(year), n);
-  }
+  // Lookup shards and 两头缴 from every part's spill, bucket by bucket; duplicate counts go
+  // into the village figures before they are rolled up.
+  const found = new LookupStage(tmpDir, byCode).finish(config.lookup ?? null, results.map((r) => r.spill));
+  const villages = results.flatMap((r) => r.villages).sort((a, b) => a.year - b.year || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const villageByKey = new Map(villages.map((v) => [`${v.year}:${v.code}`, v]));
+  for (const [key, n] of found.duplicates) villageByKey.get(key)!.duplicates = n;
   const li = found.index;
   if (li.records > 0) {
     log(`查询：${li.persons} 人、${li.records} 条记录，${li.shardCount} 个分片（每个 ${li.shardBytes} 字节）；两头缴 ${li.duplicatePersons} 人${li.params ? '' : '。site.json 中没有 lookup.salt，“查我的缴费”页暂不开放：用 npm run anonymize 处理原始导出会生成它'}。`);
   }
 
   // 5. Aggregate and write the per-region files.
-  const villages = acc.villages();
   const all = rollUp(villages, config.collection);
   const years = [...new Set(all.map((s) => s.year))].sort();
   const statsByKey = new Map(all.map((s) => [`${s.year}:${s.code}`, s]));
@@ -230,6 +236,130 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   rmSync(outDir, { recursive: true, force: true });
   renameSync(tmpDir, outDir);
   return { ok: true, reports, errors, warnings };
+}
+
+/** What one part of the data stage is given (plain data: it is sent to a worker thread). */
+export interface PartOptions {
+  dataDir: string;
+  /** The data stage's output folder in progress: parts write rows and 未到账 files straight into it. */
+  tmpDir: string;
+  config: SiteConfig;
+  part: number;
+  parts: number;
+  /** This part's problems, one per line; the data stage appends it to the full list. */
+  reportFile: string;
+}
+
+/** What one part hands back to the data stage. */
+export interface PartResult {
+  /** Village-year figures of this part's townships (without 两头缴 counts: those need every part). */
+  villages: RegionYearStats[];
+  maxPaid: string;
+  reports: Array<FileReport & { sha256: string; bytes: number }>;
+  errors: number;
+  warnings: number;
+  /** The first problems, for the console. */
+  shown: Issue[];
+  spill: SpillInfo;
+}
+
+/**
+ * One part of the data stage: reads enrollment.csv and payments.csv whole, and validates,
+ * counts and writes the rows of its townships (every row when `parts` is 1). Problems of a
+ * file as a whole are reported by part 0 only, so the full list has each problem once.
+ */
+export async function ingestPart(o: PartOptions): Promise<PartResult> {
+  const { dataDir, tmpDir, config, part, parts } = o;
+  writeFileSync(o.reportFile, '');
+  const shown: Issue[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let pendingReport: string[] = [];
+  const flushReport = (): void => {
+    if (pendingReport.length) appendFileSync(o.reportFile, pendingReport.join('\n') + '\n');
+    pendingReport = [];
+  };
+  const onIssue = (issue: Issue): void => {
+    if (issue.severity === 'error') errors++;
+    else warnings++;
+    if (shown.length < CONSOLE_ISSUES) shown.push(issue);
+    pendingReport.push(formatIssue(issue));
+    if (pendingReport.length >= 10_000) flushReport();
+  };
+  const reports: PartResult['reports'] = [];
+  const take = parts > 1 ? (column: (key: string) => string) => partOf(column('region_code'), parts) === part : undefined;
+  /** `quiet`: read for this thread's own use, problems reported by the main thread. */
+  async function ingest<T>(spec: (typeof FILES)[keyof typeof FILES], onRecord: (r: T, line: number) => void, check?: Parameters<typeof ingestFile<T>>[0]['check'], quiet = false): Promise<void> {
+    const path = join(dataDir, spec.file);
+    if (!existsSync(path)) return; // reported by the main thread
+    const hash = part === 0 && !quiet ? createHash('sha256') : null;
+    const bytes = hash ? hashedStream(path, hash) : (createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
+    const report = await ingestFile<T>({ file: spec.file, bytes, fields: spec.fields, onRecord, onIssue: quiet ? () => {} : onIssue, check, take: quiet ? undefined : take, fileIssues: !quiet && part === 0 });
+    if (!quiet) reports.push({ ...report, sha256: hash?.digest('hex') ?? '', bytes: statSync(path).size });
+  }
+
+  // Regions again, for this thread's checks.
+  const regionRows: Array<RegionCells & { line: number }> = [];
+  await ingest<RegionCells>(FILES.regions, (r, line) => regionRows.push({ ...r, line }), undefined, true);
+  const byCode = new Map<string, Region>(buildRegions(FILES.regions.file, regionRows).regions.map((r) => [r.code, r]));
+
+  const acc = new VillageAccumulator(config.collection);
+  await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), checkEnrollment(byCode));
+
+  const rowsDir = join(tmpDir, 'rows');
+  const buffers = new Map<string, string[][]>();
+  const started = new Set<string>();
+  let buffered = 0;
+  let maxPaid = '';
+  // 序号 of each row in its village-year file; lookup shards and 未到账 lists point back to it.
+  const rowNumbers = new Map<string, number>();
+  const lookup = new LookupStage(tmpDir, byCode, `.lookup-spill-${part}`);
+  const pending = new PendingStage(tmpDir);
+  const flushRows = (): void => {
+    for (const [key, rows] of buffers) {
+      const [year, code] = key.split(':') as [string, string];
+      const path = join(rowsDir, year, `${code}.csv`);
+      const first = !started.has(key);
+      if (first) {
+        mkdirSync(dirname(path), { recursive: true });
+        started.add(key);
+      }
+      appendFileSync(path, toCsv(rows, first));
+    }
+    buffers.clear();
+    buffered = 0;
+  };
+  await ingest<PaymentCells>(FILES.payments, (p) => {
+    acc.add(p);
+    if (p.paid_on > maxPaid) maxPaid = p.paid_on;
+    if (errors > 0) return; // an invalid export is not published: stop writing rows
+    const key = `${p.coverage_year}:${p.region_code}`;
+    let list = buffers.get(key);
+    if (!list) buffers.set(key, (list = []));
+    list.push(publicCells(p));
+    const row = (rowNumbers.get(key) ?? 0) + 1;
+    rowNumbers.set(key, row);
+    lookup.add(p, row);
+    pending.add(p, row);
+    if (++buffered >= FLUSH_ROWS) flushRows();
+  }, checkPayment(byCode));
+  flushReport();
+  if (errors === 0) {
+    flushRows();
+    pending.flush();
+  }
+  return { villages: acc.villages(), maxPaid, reports, errors, warnings, shown, spill: lookup.spill() };
+}
+
+/** Runs {@link ingestPart} in a worker thread (it dies with the build). */
+function runPartWorker(o: PartOptions): Promise<PartResult> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(new URL('./data-part-worker.ts', import.meta.url), { workerData: o });
+    let result: PartResult | null = null;
+    worker.on('message', (m: PartResult) => (result = m));
+    worker.on('error', fail);
+    worker.on('exit', (code) => (result ? done(result) : fail(new Error(`data stage part ${o.part} stopped (exit ${code}) without a result`))));
+  });
 }
 
 if (import.meta.main) {

@@ -33,6 +33,12 @@ const GZIP_LEVEL = 6;
 /** Hex characters of the key naming a spill bucket: 256 files, few enough for large appends. */
 const SPILL_HEX = 2;
 
+/** A spill folder and how many records it holds. */
+export interface SpillInfo {
+  dir: string;
+  records: number;
+}
+
 /** What {@link LookupStage.finish} hands back to the data stage. */
 export interface LookupStageResult {
   index: LookupIndex;
@@ -49,10 +55,11 @@ export class LookupStage {
   private buffered = 0;
   private records = 0;
 
-  constructor(outDir: string, regions: ReadonlyMap<string, Region>) {
+  /** `spillName`: a folder of its own under outDir for each part of a data stage split across threads. */
+  constructor(outDir: string, regions: ReadonlyMap<string, Region>, spillName = '.lookup-spill') {
     this.outDir = outDir;
     this.regions = regions;
-    this.spillDir = join(outDir, '.lookup-spill');
+    this.spillDir = join(outDir, spillName);
     rmSync(this.spillDir, { recursive: true, force: true });
     mkdirSync(this.spillDir, { recursive: true });
   }
@@ -67,6 +74,12 @@ export class LookupStage {
     list.push(JSON.stringify([key, p.coverage_year, p.region_code, row, p.status, p.amount, p.paid_on, p.channel, p.name, p.id_number] satisfies SpillRow));
     this.records++;
     if (++this.buffered >= FLUSH_RECORDS) this.flush();
+  }
+
+  /** The spill written so far (flushed), for {@link finish} of the stage that merges the parts. */
+  spill(): SpillInfo {
+    this.flush();
+    return { dir: this.spillDir, records: this.records };
   }
 
   /** Appends buffered records to their spill files. */
@@ -88,10 +101,16 @@ export class LookupStage {
     return name;
   }
 
-  /** Reads the spill bucket by bucket; writes shards, duplicate marks and the index; removes the spill. */
-  finish(params: TokenParams | null): LookupStageResult {
+  /**
+   * Reads the spill bucket by bucket, its own and the `parts`' (each bucket's files in
+   * order: a person's records may be in several parts); writes shards, duplicate marks and
+   * the index; removes the spills. The output does not depend on how rows were split.
+   */
+  finish(params: TokenParams | null, parts: readonly SpillInfo[] = []): LookupStageResult {
     this.flush();
-    const prefixLength = prefixLengthFor(this.records);
+    const spills = [{ dir: this.spillDir, records: this.records }, ...parts];
+    const records = spills.reduce((n, p) => n + p.records, 0);
+    const prefixLength = prefixLengthFor(records);
     const shardDir = join(this.outDir, 'lookup', 's');
     mkdirSync(shardDir, { recursive: true });
     const marks = new Map<string, DuplicateMark[]>();
@@ -111,8 +130,9 @@ export class LookupStage {
     // Buckets in key order: a shard is complete once the last bucket it spans has been read.
     for (const bucket of shardPrefixes(SPILL_HEX)) {
       const people = new Map<string, SpillRow[]>();
-      const path = join(this.spillDir, `${bucket}.jsonl`);
-      if (existsSync(path)) {
+      for (const spill of spills) {
+        const path = join(spill.dir, `${bucket}.jsonl`);
+        if (!existsSync(path)) continue;
         for (const line of readFileSync(path, 'utf8').split('\n')) {
           if (!line) continue;
           const r = JSON.parse(line) as SpillRow;
@@ -167,10 +187,10 @@ export class LookupStage {
     }
     const index: LookupIndex = {
       version: LOOKUP_VERSION, keyHex: KEY_HEX, prefixLength, shardCount: prefixes.length, shardBytes,
-      persons, records: this.records, duplicatePersons, params,
+      persons, records, duplicatePersons, params,
     };
     writeFileSync(join(this.outDir, 'lookup', 'index.json'), JSON.stringify(index, null, 1));
-    rmSync(this.spillDir, { recursive: true, force: true });
+    for (const spill of spills) rmSync(spill.dir, { recursive: true, force: true });
     return { index, duplicates };
   }
 }

@@ -100,7 +100,8 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     const src = sources[i]!;
     const prefix = many ? `[发布 ${src.id}] ` : '';
     const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
-      workerData: { dataDir: src.dataDir, outDir: outs[i], reportFile: reportFor(opts.reportFile, src.id, i === sources.length - 1) },
+      // Several publications already fill the cores: each reads its payments in one thread.
+      workerData: { dataDir: src.dataDir, outDir: outs[i], reportFile: reportFor(opts.reportFile, src.id, i === sources.length - 1), parts: many ? 1 : undefined },
     });
     running.add(worker);
     let ok = false;

@@ -29,6 +29,14 @@ export interface IngestOptions<T> {
   check?: (record: T, line: number, columnOf: (key: string) => string) => Issue[];
   onRecord: (record: T, line: number) => void;
   onIssue: (issue: Issue) => void;
+  /**
+   * When one file is read by several threads, each taking its share of the rows: only rows
+   * this returns true for are counted, validated and passed on (`column` gives a field's
+   * cell, empty when the file lacks the column).
+   */
+  take?: (column: (key: string) => string) => boolean;
+  /** False in all but one of those threads: problems of the file as a whole (header, quoting, encoding) are reported once. */
+  fileIssues?: boolean;
 }
 
 /** Streams one CSV file through parse and validate. Never throws on bad data: it reports. */
@@ -43,16 +51,27 @@ export async function ingestFile<T>(opts: IngestOptions<T>): Promise<FileReport>
   let columns: ColumnMap | null = null;
   let validator: ReturnType<typeof createRowValidator<T>> | null = null;
   let headerOk = false;
+  const fileIssue = opts.fileIssues === false ? () => {} : onIssue;
+  const take = opts.take;
+  let cells: string[] = [];
+  const column = (key: string): string => {
+    const i = (columns as ColumnMap | null)?.index.get(key);
+    return i === undefined ? '' : (cells[i] ?? '');
+  };
   try {
     const summary = await parseCsv(decodeChunks(opts.bytes, (e) => (report.encoding = e)), (rows) => {
       for (const row of rows) {
         if (!columns) {
           const mapped = mapColumns(file, row.fields, fields);
           columns = mapped.columns;
-          mapped.issues.forEach(onIssue);
+          mapped.issues.forEach(fileIssue);
           headerOk = !mapped.issues.some((i) => i.severity === 'error');
           validator = createRowValidator<T>(file, columns, fields, opts.check);
           continue;
+        }
+        if (take) {
+          cells = row.fields;
+          if (!take(column)) continue;
         }
         report.read++;
         if (!headerOk) {
@@ -68,16 +87,16 @@ export async function ingestFile<T>(opts: IngestOptions<T>): Promise<FileReport>
       }
     });
     for (const p of summary.problems) {
-      onIssue(makeIssue({ file, line: p.line, column: '', problem: p.code === 'MissingQuotes' ? '引号没有闭合' : `CSV 格式错误（${p.code}）`, expected: '成对的英文双引号', fix: '检查该行的双引号：内容中的双引号要写成两个 ""' }));
+      fileIssue(makeIssue({ file, line: p.line, column: '', problem: p.code === 'MissingQuotes' ? '引号没有闭合' : `CSV 格式错误（${p.code}）`, expected: '成对的英文双引号', fix: '检查该行的双引号：内容中的双引号要写成两个 ""' }));
     }
     if (!columns) {
-      onIssue(makeIssue({ file, line: 0, column: '', problem: '文件是空的', expected: `第一行为表头：${fields.filter((f) => f.required).map((f) => f.label).join(',')}`, fix: '重新导出该文件' }));
+      fileIssue(makeIssue({ file, line: 0, column: '', problem: '文件是空的', expected: `第一行为表头：${fields.filter((f) => f.required).map((f) => f.label).join(',')}`, fix: '重新导出该文件' }));
     } else if (!headerOk && report.read > 0) {
-      onIssue(makeIssue({ file, line: 0, column: '', problem: `表头有误，其下 ${report.read} 行均未检查`, expected: '表头正确', fix: '先改正表头，再重新运行' }));
+      fileIssue(makeIssue({ file, line: 0, column: '', problem: `表头有误，其下 ${report.read} 行均未检查`, expected: '表头正确', fix: '先改正表头，再重新运行' }));
     }
   } catch (err) {
     if (!(err instanceof EncodingError)) throw err;
-    onIssue(makeIssue({ file, line: 0, column: '', problem: err.message, expected: 'UTF-8 或 GB18030 编码的 CSV 文件', fix: '在 Excel 中“另存为”CSV UTF-8（逗号分隔）' }));
+    fileIssue(makeIssue({ file, line: 0, column: '', problem: err.message, expected: 'UTF-8 或 GB18030 编码的 CSV 文件', fix: '在 Excel 中“另存为”CSV UTF-8（逗号分隔）' }));
   }
   return report;
 }
