@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import type { PaymentCells } from './contract.ts';
-import { formatYuan } from './publish.ts';
+import { formatYuan, OWN_CSV } from './publish.ts';
 
 /** Path of a township's 未到账 list page. */
 export function pendingPath(township: string, year: number): string {
@@ -41,7 +41,7 @@ export function pendingCsv(rows: string[][], withHeader: boolean): string {
 
 /** Parses a pending-list CSV, ordered by village then 序号. */
 export function parsePendingCsv(text: string): PendingRow[] {
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: true, ...OWN_CSV });
   return parsed.data.slice(1)
     .map((c) => ({ code: c[0] ?? '', row: Number(c[1]), name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: c[6] ?? '' }))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.row - b.row));

@@ -7,9 +7,15 @@ import { addDays, daysBetween, type RegionYearStats } from '../aggregate.ts';
 /** The daily part of a region-year's statistics. */
 export type Daily = RegionYearStats['daily'];
 
-/** ISO date of each day of the collection period. */
+/** Dates of each period seen, by start and length: every region-year of a coverage year has the same. */
+const datesCache = new Map<string, readonly string[]>();
+
+/** ISO date of each day of the collection period (a fresh array: callers may change it). */
 export function periodDates(daily: Daily): string[] {
-  return daily.counts.map((_, i) => addDays(daily.start, i));
+  const key = `${daily.start}|${daily.counts.length}`;
+  let dates = datesCache.get(key);
+  if (!dates) datesCache.set(key, (dates = daily.counts.map((_, i) => addDays(daily.start, i))));
+  return dates.slice();
 }
 
 /**
