@@ -64,7 +64,8 @@ export function chartIds(src: ChartSource, code: string, year: number): string[]
 
 /** Label of the children of a region in chart titles. */
 export function childLabel(code: string): string {
-  return levelOf(code) === 'township' ? '村（社区）' : levelOf(code) === 'county' ? '乡镇（街道）' : '下级区划';
+  const level = levelOf(code);
+  return level === 'township' ? '村（社区）' : level === 'county' ? '乡镇（街道）' : level === 'city' ? '县（市、区）' : level === 'province' ? '市（州）' : '下级区划';
 }
 
 /** Village codes under a region with figures in `year` (the region itself when it is a village). */
