@@ -65,6 +65,33 @@ function hashedStream(path: string, hash: ReturnType<typeof createHash>): AsyncI
   })();
 }
 
+/** Problems as they are found: counted, the first few kept for the console, all appended to a report file. */
+class IssueLog {
+  errors = 0;
+  warnings = 0;
+  readonly shown: Issue[] = [];
+  private pending: string[] = [];
+  private readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+    writeFileSync(file, '');
+  }
+
+  readonly add = (issue: Issue): void => {
+    if (issue.severity === 'error') this.errors++;
+    else this.warnings++;
+    if (this.shown.length < CONSOLE_ISSUES) this.shown.push(issue);
+    this.pending.push(formatIssue(issue));
+    if (this.pending.length >= 10_000) this.flush();
+  };
+
+  flush(): void {
+    if (this.pending.length) appendFileSync(this.file, this.pending.join('\n') + '\n');
+    this.pending = [];
+  }
+}
+
 /** Runs the data stage; returns ok=false (after logging the problems) when the export is invalid. */
 export async function runDataStage(opts: DataStageOptions): Promise<DataStageResult> {
   const { dataDir, log } = opts;
@@ -73,23 +100,9 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
   mkdirSync(dirname(opts.reportFile), { recursive: true });
-  writeFileSync(opts.reportFile, '');
 
-  const shown: Issue[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let pendingReport: string[] = [];
-  const onIssue = (issue: Issue): void => {
-    if (issue.severity === 'error') errors++;
-    else warnings++;
-    if (shown.length < CONSOLE_ISSUES) shown.push(issue);
-    pendingReport.push(formatIssue(issue));
-    if (pendingReport.length >= 10_000) flushReport();
-  };
-  const flushReport = (): void => {
-    if (pendingReport.length) appendFileSync(opts.reportFile, pendingReport.join('\n') + '\n');
-    pendingReport = [];
-  };
+  const issues = new IssueLog(opts.reportFile);
+  const onIssue = issues.add;
   const reports: Array<FileReport & { sha256: string; bytes: number }> = [];
   const missing = (file: string): boolean => {
     if (existsSync(join(dataDir, file))) return false;
@@ -144,12 +157,13 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     throw err;
   }
   for (const r of results) {
-    errors += r.errors;
-    warnings += r.warnings;
-    shown.push(...r.shown);
+    issues.errors += r.errors;
+    issues.warnings += r.warnings;
+    issues.shown.push(...r.shown);
   }
+  const { errors, warnings, shown } = issues;
   // The full list: this thread's problems (site.json, regions), then each part's, in part order.
-  flushReport();
+  issues.flush();
   for (let i = 0; i < parts; i++) {
     const partReport = partOpts(i).reportFile;
     if (existsSync(partReport)) {
@@ -270,22 +284,8 @@ export interface PartResult {
  */
 export async function ingestPart(o: PartOptions): Promise<PartResult> {
   const { dataDir, tmpDir, config, part, parts } = o;
-  writeFileSync(o.reportFile, '');
-  const shown: Issue[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let pendingReport: string[] = [];
-  const flushReport = (): void => {
-    if (pendingReport.length) appendFileSync(o.reportFile, pendingReport.join('\n') + '\n');
-    pendingReport = [];
-  };
-  const onIssue = (issue: Issue): void => {
-    if (issue.severity === 'error') errors++;
-    else warnings++;
-    if (shown.length < CONSOLE_ISSUES) shown.push(issue);
-    pendingReport.push(formatIssue(issue));
-    if (pendingReport.length >= 10_000) flushReport();
-  };
+  const issues = new IssueLog(o.reportFile);
+  const onIssue = issues.add;
   const reports: PartResult['reports'] = [];
   const take = parts > 1 ? (column: (key: string) => string) => partOf(column('region_code'), parts) === part : undefined;
   /** `quiet`: read for this thread's own use, problems reported by the main thread. */
@@ -332,7 +332,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   await ingest<PaymentCells>(FILES.payments, (p) => {
     acc.add(p);
     if (p.paid_on > maxPaid) maxPaid = p.paid_on;
-    if (errors > 0) return; // an invalid export is not published: stop writing rows
+    if (issues.errors > 0) return; // an invalid export is not published: stop writing rows
     const key = `${p.coverage_year}:${p.region_code}`;
     let list = buffers.get(key);
     if (!list) buffers.set(key, (list = []));
@@ -343,12 +343,12 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
     pending.add(p, row);
     if (++buffered >= FLUSH_ROWS) flushRows();
   }, checkPayment(byCode));
-  flushReport();
-  if (errors === 0) {
+  issues.flush();
+  if (issues.errors === 0) {
     flushRows();
     pending.flush();
   }
-  return { villages: acc.villages(), maxPaid, reports, errors, warnings, shown, spill: lookup.spill() };
+  return { villages: acc.villages(), maxPaid, reports, errors: issues.errors, warnings: issues.warnings, shown: issues.shown, spill: lookup.spill() };
 }
 
 /** Runs {@link ingestPart} in a worker thread (it dies with the build). */
