@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { SiteMeta } from '../../src/lib/publish.ts';
 import { writeE2eExport } from './export.ts';
 import { hashInputs } from '../helpers.ts';
@@ -209,6 +210,25 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 }
 
 // ---- Pages under watch -----------------------------------------------------------
+
+/**
+ * The static server and Chromium of one test file: started before its tests when the site
+ * was built (`site` not null), closed after them. Read `session.browser` and
+ * `session.server` inside tests and hooks (they are set in `beforeAll`).
+ */
+export function siteSession(site: { dist: string } | null): { browser: Browser; server: StaticServer } {
+  const session = {} as { browser: Browser; server: StaticServer };
+  beforeAll(async () => {
+    if (!site) return;
+    session.server = await serveStatic(site.dist);
+    session.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
+}
 
 /** One response the page received, with its gzip size for the budgets. */
 export interface Loaded {

@@ -11,11 +11,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount } from '../../src/lib/format.ts';
 import type { StatsFile } from '../../src/lib/publish.ts';
-import { buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, recordWeight, RESULTS, screenshot, serveStatic, watchedContext, weights, type StaticServer, type Watch } from './browser.ts';
+import { buildE2eSite, chromiumAvailable, cleanReport, recordWeight, RESULTS, screenshot, siteSession, watchedContext, weights, type Watch } from './browser.ts';
 import { E2E, LOOKUP_PARAMS, RESIDENT_FULL, RESIDENT_KEY } from './export.ts';
 import { deriveToken } from '../../src/lib/token.ts';
 import { decodeQr, openPdf, pdfTextHas, pngPixels } from './pdf.ts';
@@ -39,23 +39,11 @@ function needs(...paths: string[]): { skip: boolean; why: string } {
   return { skip: !ready || missing.length > 0, why: missing.length && ready ? ` (SKIPPED: ${missing.join(', ')} not built yet)` : '' };
 }
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  if (!site) return;
-  server = await serveStatic(site.dist);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = siteSession(site);
 
 /** A watched phone tab; its report must stay clean through the journey. */
 async function phone(opts: Parameters<typeof watchedContext>[2] = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
-  const { context, watch } = await watchedContext(browser, server.origin, opts);
+  const { context, watch } = await watchedContext(session.browser, session.server.origin, opts);
   return { context, watch, page: await context.newPage() };
 }
 
@@ -86,11 +74,11 @@ describe('resident on a 390 px phone', () => {
       // The paper notice: the same page in print media; the camera sees the QR code somewhere on it.
       const paper = await phone({ viewport: { width: 794, height: 1123 } });
       try {
-        await paper.page.goto(server.origin + notice, { waitUntil: 'load' });
+        await paper.page.goto(session.server.origin + notice, { waitUntil: 'load' });
         await paper.page.emulateMedia({ media: 'print' });
         const scanned = decodeQr(pngPixels(await paper.page.screenshot({ fullPage: true })));
         expect(scanned).toBe(`${E2E.baseUrl}${notice}`);
-        const res = await page.goto(server.origin + new URL(scanned!).pathname, { waitUntil: 'networkidle' });
+        const res = await page.goto(session.server.origin + new URL(scanned!).pathname, { waitUntil: 'networkidle' });
         expect(res?.status()).toBe(200);
         await expect.poll(() => page.locator('h1').innerText()).toContain(E2E.village.name);
       } finally {
@@ -136,7 +124,7 @@ describe('resident on a 390 px phone', () => {
   it.skipIf(p.skip)(`finds a row on a later page of a ${E2E.paged.rows}-row notice from its first page${p.why}`, async () => {
     const { context, page, watch } = await phone();
     try {
-      await page.goto(server.origin + pagedNotice, { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + pagedNotice, { waitUntil: 'networkidle' });
       const box = page.locator('main').getByRole('searchbox');
       await box.fill(E2E.deep.idTail);
       await box.press('Enter');
@@ -161,7 +149,7 @@ describe('resident on a 390 px phone', () => {
     expect(await deriveToken(RESIDENT_FULL.id, RESIDENT_FULL.name, LOOKUP_PARAMS)).toBe(RESIDENT_KEY);
     const { context, page, watch } = await phone();
     try {
-      await page.goto(server.origin + '/lookup/', { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + '/lookup/', { waitUntil: 'networkidle' });
       await page.getByLabel('身份证号').fill(RESIDENT_FULL.id);
       await page.getByLabel('姓名', { exact: true }).fill(RESIDENT_FULL.name);
       await page.getByRole('button', { name: '查询', exact: true }).click();
@@ -191,7 +179,7 @@ describe('journalist', () => {
   it.skipIf(o.skip)(`opens the county overview and switches to the previous coverage year${o.why}`, async () => {
     const { context, page, watch } = await phone({ viewport: { width: 1280, height: 900 } });
     try {
-      await page.goto(server.origin + '/', { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + '/', { waitUntil: 'networkidle' });
       expect(await page.locator('h1').innerText()).toContain(String(year));
       await page.getByRole('navigation', { name: '待遇年度' }).getByRole('link', { name: `${prevYear}年度` }).click();
       await page.waitForLoadState('networkidle');
@@ -211,7 +199,7 @@ describe('journalist', () => {
   it.skipIf(o.skip)(`downloads each chart's CSV on the overview and finds the table's numbers in it${o.why}`, async () => {
     const { context, page, watch } = await phone({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     try {
-      await page.goto(server.origin + prevOverview, { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + prevOverview, { waitUntil: 'networkidle' });
       const charts = page.locator('main figure').filter({ has: page.locator('table') });
       const count = await charts.count();
       expect(count, 'charts with a data table on the overview').toBeGreaterThan(0);
@@ -241,7 +229,7 @@ describe('journalist', () => {
   it.skipIf(s.skip)(`searches in Chinese for a village with a year filter${s.why}`, async () => {
     const { context, page, watch } = await phone();
     try {
-      await page.goto(server.origin + '/search/', { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + '/search/', { waitUntil: 'networkidle' });
       await page.getByLabel('待遇年度').selectOption(String(year));
       const box = page.locator('main').getByRole('searchbox');
       await box.fill(E2E.big.name.slice(0, 3));
@@ -291,7 +279,7 @@ describe('official', () => {
   it.skipIf(n.skip)(`prints the village notice on A4: at most 2 sheets, the header, a QR code to the page${n.why}`, async () => {
     const { context, page, watch } = await phone();
     try {
-      await page.goto(server.origin + notice, { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + notice, { waitUntil: 'networkidle' });
       const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(join(RESULTS, 'notice-a4.pdf'), pdf);
@@ -322,7 +310,7 @@ describe('official', () => {
   it.skipIf(b.skip)(`prints the ${E2E.big.rows}-row notice with its title, link and page numbers on every sheet${b.why}`, { timeout: 240_000 }, async () => {
     const { context, page } = await phone();
     try {
-      await page.goto(server.origin + bigNotice, { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + bigNotice, { waitUntil: 'networkidle' });
       const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
       // Officials mail and print this file. Row backgrounds drawn as gradients (kept in print by
       // print-color-adjust: exact) are rasterised row by row: tens of MB and a minute to print.

@@ -4,12 +4,9 @@
  * serious or critical violation, works with the keyboard, stays within the JavaScript
  * budget and reads without JavaScript. Screenshots go to test-results/screenshots/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeProblems, buildE2eSite, chineseFonts, chromiumAvailable, cleanReport, launchBrowser, PHONE, recordWeight, screenshot,
-  serveStatic, tabThrough, watchedContext, weights, type StaticServer, type Watch,
-} from './browser.ts';
+import { axeProblems, buildE2eSite, chineseFonts, chromiumAvailable, cleanReport, PHONE, recordWeight, screenshot, siteSession, tabThrough, watchedContext, weights, type Watch } from './browser.ts';
 import { E2E } from './export.ts';
 import { allPageTypes } from './page-types.ts';
 
@@ -22,26 +19,14 @@ const KB = 1024;
 /** Budgets of the issue: what a cheap phone on a slow rural network can take. */
 const BUDGET = { noticeHtmlCss: 30 * KB, js: 50 * KB };
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  if (!site) return;
-  server = await serveStatic(site.dist);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = siteSession(site);
 
 /** Opens a path in a fresh watched phone context and waits until the network is quiet. */
 async function open(path: string, opts: Parameters<typeof watchedContext>[2] = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch; status: number }> {
-  const { context, watch } = await watchedContext(browser, server.origin, opts);
+  const { context, watch } = await watchedContext(session.browser, session.server.origin, opts);
   const page = await context.newPage();
   // Without scripts nothing loads after the load event; with them, wait for late requests and errors.
-  const res = await page.goto(server.origin + path, { waitUntil: opts.javaScriptEnabled === false ? 'load' : 'networkidle' });
+  const res = await page.goto(session.server.origin + path, { waitUntil: opts.javaScriptEnabled === false ? 'load' : 'networkidle' });
   await watch.settle();
   return { context, page, watch, status: res?.status() ?? 0 };
 }

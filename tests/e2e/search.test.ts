@@ -4,34 +4,22 @@
  * as text, the page works without JavaScript (a list of places), and the search page with
  * results, the archive and a year of the archive pass axe.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPages } from './page-types.ts';
-import { axeProblems, buildE2eSite, chromiumAvailable, cleanReport, launchBrowser, screenshot, serveStatic, watchedContext, type StaticServer, type Watch } from './browser.ts';
+import { axeProblems, buildE2eSite, chromiumAvailable, cleanReport, screenshot, siteSession, watchedContext, type Watch } from './browser.ts';
 import { E2E } from './export.ts';
 
 const ready = chromiumAvailable();
 const site = ready ? buildE2eSite() : null;
 const built = site?.has('/search/') && site.has('/archive/') ? site : null;
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  if (!built) return;
-  server = await serveStatic(built.dist);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = siteSession(built);
 
 async function open(path: string, opts: Parameters<typeof watchedContext>[2] = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
-  const { context, watch } = await watchedContext(browser, server.origin, opts);
+  const { context, watch } = await watchedContext(session.browser, session.server.origin, opts);
   const page = await context.newPage();
-  await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  await page.goto(session.server.origin + path, { waitUntil: 'networkidle' });
   return { context, page, watch };
 }
 
@@ -159,7 +147,7 @@ describe.skipIf(!built)('archive in Chromium', () => {
     try {
       const fromIndex = new Set(await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))));
       for (const year of E2E.years) {
-        await page.goto(`${server.origin}/archive/${year}/`);
+        await page.goto(`${session.server.origin}/archive/${year}/`);
         const fromYear = new Set(await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))));
         for (const n of notices.filter((p) => p.endsWith(`/${year}/`))) {
           expect(fromYear.has(n), `${n} on /archive/${year}/`).toBe(true);

@@ -9,9 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildE2eSite, chromiumAvailable, launchBrowser, serveStatic, watchedContext, type StaticServer } from './browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildE2eSite, chromiumAvailable, siteSession, watchedContext } from './browser.ts';
 import { E2E, XSS } from './export.ts';
 import { allPages } from './page-types.ts';
 
@@ -19,19 +18,7 @@ const ready = chromiumAvailable();
 const site = ready ? buildE2eSite() : null;
 const pages = site ? allPages(site) : [];
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  if (!site) return;
-  server = await serveStatic(site.dist);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = siteSession(site);
 
 /** What the HTML of a page declares, as Chromium parsed it (scripts disabled, so nothing is added at run time). */
 interface PageFacts {
@@ -58,10 +45,10 @@ describe.skipIf(!ready)('the Content-Security-Policy of every page', () => {
 
   beforeAll(async () => {
     // Chromium's own HTML parser, on the files as served, without loading each page.
-    const { context } = await watchedContext(browser, server.origin, { javaScriptEnabled: true });
+    const { context } = await watchedContext(session.browser, session.server.origin, { javaScriptEnabled: true });
     try {
       const page = await context.newPage();
-      await page.goto(server.origin + '/', { waitUntil: 'load' });
+      await page.goto(session.server.origin + '/', { waitUntil: 'load' });
       for (const path of pages) {
         const html = readFileSync(join(site!.dist, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
         facts.push({
@@ -111,7 +98,7 @@ describe.skipIf(!ready)('the Content-Security-Policy of every page', () => {
       const script = directives(f.csp ?? '').get('script-src') ?? [];
       for (const s of f.scripts) {
         if (s.src !== null) {
-          expect(new URL(s.src, server.origin).origin, `${f.path}: script from another host`).toBe(server.origin);
+          expect(new URL(s.src, session.server.origin).origin, `${f.path}: script from another host`).toBe(session.server.origin);
         } else if (isDataBlock(s.type)) {
           expect(() => JSON.parse(s.text), `${f.path}: a JSON block that does not parse (was it broken out of?)`).not.toThrow();
         } else {
@@ -123,10 +110,10 @@ describe.skipIf(!ready)('the Content-Security-Policy of every page', () => {
   });
 
   it('stops scripts and event handlers injected into a page at run time', async () => {
-    const { context, watch } = await watchedContext(browser, server.origin);
+    const { context, watch } = await watchedContext(session.browser, session.server.origin);
     try {
       const page = await context.newPage();
-      await page.goto(server.origin + '/', { waitUntil: 'networkidle' });
+      await page.goto(session.server.origin + '/', { waitUntil: 'networkidle' });
       const result = await page.evaluate(async () => {
         const w = window as unknown as Record<string, unknown>;
         const violations: string[] = [];
@@ -159,7 +146,7 @@ interface Sweep {
 
 /** Opens every page (a few tabs at a time) and looks for any trace of the payloads running. */
 async function sweep(bypassCSP: boolean): Promise<Sweep> {
-  const { context, watch } = await watchedContext(browser, server.origin, { bypassCSP });
+  const { context, watch } = await watchedContext(session.browser, session.server.origin, { bypassCSP });
   const out: Sweep = { findings: [], text: '', dialogs: watch.dialogs, broken: watch.broken };
   try {
     const queue = [...pages];
@@ -167,7 +154,7 @@ async function sweep(bypassCSP: boolean): Promise<Sweep> {
       const page = await context.newPage();
       for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
         // Inline scripts and svg onload run while parsing; an <img src=x> fails before the load event.
-        await page.goto(server.origin + path, { waitUntil: 'load' });
+        await page.goto(session.server.origin + path, { waitUntil: 'load' });
         const r = await page.evaluate(() => {
           const found: string[] = [];
           const w = window as unknown as Record<string, unknown>;
