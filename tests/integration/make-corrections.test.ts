@@ -4,29 +4,15 @@
  * every run, and a history that is up to date is not rewritten.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeCorrections, type PlannedCorrection } from '../../scripts/make-corrections.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, treeHash } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = tempDir('gongshi-corrections-');
 const sample = join(work, 'sample');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let planned: PlannedCorrection[];
 let ids: string[];
@@ -65,7 +51,7 @@ describe('make-corrections', () => {
   it('writes the same bytes on every run, and leaves an up-to-date history alone', async () => {
     const again = await makeCorrections({ from: sample, out: join(work, 'b'), log: () => {} });
     expect(again.skipped).toBe(false);
-    expect(tree(join(work, 'b'))).toEqual(tree(join(work, 'a')));
+    expect(treeHash(join(work, 'b'))).toEqual(treeHash(join(work, 'a')));
     const third = await makeCorrections({ from: sample, out: join(work, 'a'), log: () => {} });
     expect(third.skipped).toBe(true);
   });
