@@ -6,7 +6,7 @@
  *      /search/?q=<query> (default 沙碛坪村) on a local server and every response is
  *      counted, raw and as gzip (what a host that compresses would send).
  *
- *   node scripts/bench-search.ts [siteDir] [--reindex] [--query 沙碛坪村]
+ *   node scripts/bench-search.ts [siteDir] [--reindex] [--data .data] [--query 沙碛坪村]
  *
  * Prints figures only; nothing is asserted (timings vary by machine).
  */
@@ -22,7 +22,8 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const siteDir = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--query') ?? 'dist');
+const siteDir = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--query' && args[i - 1] !== '--data') ?? 'dist');
+const dataDir = resolve(option('--data') ?? '.data');
 const query = option('--query') ?? '沙碛坪村';
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -40,22 +41,24 @@ function files(dir: string): Array<{ rel: string; bytes: number }> {
 }
 
 if (flag('--reindex')) {
-  const r = await buildSearchIndex({ siteDir });
-  console.log(`indexing: ${r.pages} pages in ${(r.ms / 1000).toFixed(1)} s`);
+  const r = await buildSearchIndex({ siteDir, dataDir });
+  console.log(`indexing: ${r.pages} pages in ${r.bundles} bundles (largest ${r.largestBundle} pages) in ${(r.ms / 1000).toFixed(1)} s`);
 }
 
 const bundle = files(join(siteDir, 'pagefind'));
 const kinds: Record<string, (rel: string) => boolean> = {
-  'index chunks (index/)': (r) => r.startsWith('index/'),
-  'page fragments (fragment/)': (r) => r.startsWith('fragment/'),
-  'filters (filter/)': (r) => r.startsWith('filter/'),
+  'index chunks (index/)': (r) => r.includes('index/'),
+  'page fragments (fragment/)': (r) => r.includes('fragment/'),
+  'filters (filter/)': (r) => r.includes('filter/'),
   'metadata (*.pf_meta)': (r) => r.endsWith('.pf_meta'),
-  'wasm': (r) => r.startsWith('wasm.'),
+  'wasm': (r) => /(^|\/)wasm\./.test(r),
   'scripts (pagefind*.js)': (r) => r.endsWith('.js'),
-  'entry (pagefind-entry.json)': (r) => r === 'pagefind-entry.json',
+  'entries (pagefind-entry.json)': (r) => r.endsWith('pagefind-entry.json'),
+  'shard list (shards.json)': (r) => r === 'shards.json',
 };
-const entry = JSON.parse(readFileSync(join(siteDir, 'pagefind', 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
-console.log(`bundle: ${siteDir}/pagefind, languages ${Object.keys(entry.languages).join(', ')}, ${Object.values(entry.languages).reduce((s, l) => s + l.page_count, 0)} pages`);
+const entries = bundle.filter((f) => f.rel.endsWith('pagefind-entry.json')).map((f) => JSON.parse(readFileSync(join(siteDir, 'pagefind', f.rel), 'utf8')) as { languages: Record<string, { page_count: number }> });
+const indexed = entries.reduce((n, e) => n + Object.values(e.languages).reduce((s, l) => s + l.page_count, 0), 0);
+console.log(`bundles: ${siteDir}/pagefind, ${entries.length} (the site's and one per county), languages ${[...new Set(entries.flatMap((e) => Object.keys(e.languages)))].join(', ')}, ${indexed} pages`);
 for (const [label, test] of Object.entries(kinds)) {
   const list = bundle.filter((f) => test(f.rel));
   console.log(`  ${label.padEnd(30)} ${String(list.length).padStart(5)} files ${kb(list.reduce((s, f) => s + f.bytes, 0)).padStart(11)}`);

@@ -1,6 +1,7 @@
 /**
  * Province-scale benchmark: generates data with the sample generator, runs the full
- * build, and prints per stage wall time, rate and peak memory, with the two floors
+ * build, and prints per stage wall time, rate and peak memory (of the whole process tree,
+ * sampled from /proc), with the two floors
  * measured in the same run on the same data: papaparse parsing alone, and Astro
  * rendering bare notice pages alone. A script, never a test: timings are not asserted.
  *
@@ -8,7 +9,7 @@
  *
  * Writes bench-results/bench-<size>.json so runs can be compared over time.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,17 +24,89 @@ const SIZES: Record<string, string[]> = {
   province: ['--province', '42'],
 };
 
-/** Runs a command, returning its wall time and peak RSS (GNU time when present). */
-function run(label: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): { seconds: number; peakRssMiB: number | null; stdout: string } {
-  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/** Bytes per page, for /proc/{pid}/statm. */
+const PAGE_BYTES = Number(spawnSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).stdout?.trim()) || 4096;
+
+/**
+ * Resident memory of a process and all its descendants (worker threads are in the process;
+ * the Pagefind indexer and esbuild are child processes), from /proc. 0 where there is no /proc.
+ */
+function treeRssBytes(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may contain spaces: state, ppid, …
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  let bytes = 0;
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    try {
+      bytes += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+    } catch {
+      continue;
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return bytes;
+}
+
+/** A memory sample: epoch milliseconds and bytes. */
+type Sample = [number, number];
+const SAMPLE_MS = 200;
+
+const MiB = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** Highest sample between two epoch times, in MiB (null when none fell inside). */
+function peakBetween(samples: Sample[], start: number, end: number): number | null {
+  let peak = -1;
+  for (const [t, b] of samples) if (t >= start && t <= end && b > peak) peak = b;
+  return peak < 0 ? null : MiB(peak);
+}
+
+/**
+ * Runs a command, returning its wall time and its process tree's resident memory sampled
+ * every {@link SAMPLE_MS} ms (the peak, and every sample, to attribute peaks to stages).
+ */
+async function run(label: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<{ seconds: number; peakRssMiB: number | null; samples: Sample[] }> {
   const t0 = performance.now();
-  const child = timeBin
-    ? spawnSync(timeBin, ['-f', 'MAXRSS_KB=%M', ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 })
-    : spawnSync(args[0]!, args.slice(1), { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const child = spawn(args[0]!, args.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Only the end of the output is kept: it is shown if the command fails.
+  let output = '';
+  const keep = (d: Buffer): void => {
+    output = (output + d.toString('utf8')).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const samples: Sample[] = [];
+  const timer = setInterval(() => {
+    const bytes = child.pid === undefined ? 0 : treeRssBytes(child.pid);
+    if (bytes > 0) samples.push([Date.now(), bytes]);
+  }, SAMPLE_MS);
+  const status = await new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => done(code));
+  });
+  clearInterval(timer);
   const seconds = (performance.now() - t0) / 1000;
-  if (child.status !== 0) throw new Error(`${label} failed (${child.status}):\n${child.stdout}\n${child.stderr}`);
-  const rss = /MAXRSS_KB=(\d+)/.exec(child.stderr ?? '');
-  return { seconds, peakRssMiB: rss ? Math.round(Number(rss[1]) / 1024) : null, stdout: child.stdout };
+  if (status !== 0) throw new Error(`${label} failed (${status}):\n${output}`);
+  const peak = samples.reduce((m, [, b]) => Math.max(m, b), 0);
+  return { seconds, peakRssMiB: peak > 0 ? MiB(peak) : null, samples };
 }
 
 /** Lines of a file, streamed (a province export is several GB, past what one read can hold). */
@@ -86,25 +159,25 @@ async function main(): Promise<void> {
 
   if (!existsSync(join(dataDir, 'payments.csv'))) {
     console.log(`generating ${size} data …`);
-    run('generate', [node, 'scripts/generate-sample.ts', '--out', dataDir, ...genArgs]);
+    await run('generate', [node, 'scripts/generate-sample.ts', '--out', dataDir, ...genArgs]);
   }
   const rows = (await countLines(join(dataDir, 'payments.csv'))) - 1;
   const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null }> = [];
 
   // Floor 1: papaparse alone.
-  const parse = run('parse floor', [node, 'scripts/bench-ingest.ts', '--stage', 'parse', '--dir', dataDir]);
+  const parse = await run('parse floor', [node, 'scripts/bench-ingest.ts', '--stage', 'parse', '--dir', dataDir]);
   stages.push({ stage: 'floor: papaparse parse', seconds: parse.seconds, rate: `${Math.round(rows / parse.seconds)} rows/s`, peakRssMiB: parse.peakRssMiB });
 
   // The full build, with its own stage timings.
   const timings = join(work, 'timings.json');
   const dist = join(work, 'dist');
   const data = join(work, 'data');
-  const build = run('build', [node, 'scripts/build.ts'], { DATA_DIR: dataDir, DIST_DIR: dist, SITE_DATA_DIR: data, BUILD_TIMINGS: timings });
+  const build = await run('build', [node, 'scripts/build.ts'], { DATA_DIR: dataDir, DIST_DIR: dist, SITE_DATA_DIR: data, BUILD_TIMINGS: timings });
   const pages = countFiles(dist, '.html');
-  const stageTimes = existsSync(timings) ? (JSON.parse(readFileSync(timings, 'utf8')) as Array<{ stage: string; seconds: number }>) : [];
+  const stageTimes = existsSync(timings) ? (JSON.parse(readFileSync(timings, 'utf8')) as Array<{ stage: string; seconds: number; start: number; end: number }>) : [];
   for (const s of stageTimes) {
     const rate = s.stage.startsWith('data') ? `${Math.round(rows / s.seconds)} rows/s` : s.stage.startsWith('astro') || s.stage.startsWith('search') ? `${Math.round(pages / s.seconds)} pages/s` : '';
-    stages.push({ stage: `build: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: null });
+    stages.push({ stage: `build: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: peakBetween(build.samples, s.start, s.end) });
   }
   stages.push({ stage: 'build: total', seconds: build.seconds, rate: `${pages} pages`, peakRssMiB: build.peakRssMiB });
   const distBytes = readdirSync(dist, { withFileTypes: true, recursive: true }).reduce((n, e) => (e.isFile() ? n + statSync(join(e.parentPath, e.name)).size : n), 0);
@@ -114,7 +187,7 @@ async function main(): Promise<void> {
   // Floor 2: Astro rendering bare notice pages alone, from the same village files.
   const floorDir = join(work, 'astro-floor');
   writeAstroFloor(floorDir);
-  const astroFloor = run('astro floor', [node, join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', floorDir, '--outDir', join(work, 'floor-dist'), '--silent'], { SITE_DATA_DIR: data });
+  const astroFloor = await run('astro floor', [node, join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', floorDir, '--outDir', join(work, 'floor-dist'), '--silent'], { SITE_DATA_DIR: data });
   const floorPages = countFiles(join(work, 'floor-dist'), '.html');
   stages.push({ stage: 'floor: Astro bare notices', seconds: astroFloor.seconds, rate: `${Math.round(floorPages / astroFloor.seconds)} pages/s (${floorPages})`, peakRssMiB: astroFloor.peakRssMiB });
 

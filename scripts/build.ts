@@ -33,12 +33,16 @@ const distNext = `${distOut}.next`;
 /** Each publication's data stage output before it is moved into dataNext. */
 const pubsNext = `${dataOut}.next-publications`;
 
-/** Wall time of each stage, written to BUILD_TIMINGS for the benchmark. */
-const timings: Array<{ stage: string; seconds: number }> = [];
+/**
+ * Wall time of each stage, written to BUILD_TIMINGS for the benchmark, with its start and
+ * end as epoch milliseconds so memory samples taken outside the build can be matched to it.
+ */
+const timings: Array<{ stage: string; seconds: number; start: number; end: number }> = [];
 let stageStart = performance.now();
 function stageDone(stage: string): void {
   const now = performance.now();
-  timings.push({ stage, seconds: (now - stageStart) / 1000 });
+  const epoch = (t: number): number => Math.round(performance.timeOrigin + t);
+  timings.push({ stage, seconds: (now - stageStart) / 1000, start: epoch(stageStart), end: epoch(now) });
   stageStart = now;
   // Written after every stage, so a long run that fails or is stopped still shows where the time went.
   if (process.env.BUILD_TIMINGS) writeFileSync(process.env.BUILD_TIMINGS, JSON.stringify(timings, null, 1) + '\n');
@@ -122,7 +126,7 @@ async function main(): Promise<number> {
   }
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
-  await buildSearchIndex({ siteDir: distNext, log: (l) => console.log(l) });
+  await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l) });
   stageDone('search index');
   // Manifest and sitemap last: they list and hash the files exactly as they will be served.
   await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });

@@ -1,42 +1,30 @@
 /**
- * Runs the site's generated Pagefind bundle (`dist/pagefind/pagefind.js`) in Node, the
- * same code a phone runs, with `fetch` answered from the files on disk. Counts every
- * file the bundle loads, so the benchmark can report what a first query transfers.
+ * Runs the site's generated Pagefind bundles (`dist/pagefind/`) in Node through the search
+ * page's own client (src/lib/search-client.ts), the same code a phone runs, with `fetch`
+ * answered from the files on disk. Counts every file the bundles load, so the benchmark can report what a first query transfers.
  * Used by scripts/bench-search.ts and the search tests.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { SiteSearch, type PagefindModule, type ResultData, type SearchOptions } from '../src/lib/search-client.ts';
 
 /** One search hit as the search page uses it. */
-export interface Hit {
-  url: string;
-  meta: Record<string, string>;
-  excerpt: string;
-  /** Words Pagefind indexed for the page. */
-  word_count: number;
-}
+export type Hit = ResultData;
 
 /** Options of a search (Pagefind's filters and sort). */
-export interface SearchOptions {
-  filters?: Record<string, string | string[]>;
-  sort?: Record<string, 'asc' | 'desc'>;
-}
+export type { SearchOptions };
 
 /** The bundle loaded in Node. */
 export interface NodePagefind {
-  /** Searches; returns the number of results and the data of the first `withData` (10, a screenful). */
+  /**
+   * Searches as the search page does; returns the number of results and the data of the first
+   * `withData` (10, a screenful). A sort the page would refuse (too many bundles) throws.
+   */
   search(term: string | null, options?: SearchOptions, withData?: number): Promise<{ count: number; hits: Hit[] }>;
   filters(): Promise<Record<string, Record<string, number>>>;
   /** Files the bundle fetched so far, with their sizes on disk (as served, before HTTP compression). */
   loaded: Array<{ file: string; bytes: number }>;
-}
-
-interface PagefindModule {
-  options(o: Record<string, unknown>): Promise<void>;
-  init(): Promise<void>;
-  search(term: string | null, o?: SearchOptions): Promise<{ results: Array<{ data(): Promise<Hit> }> }>;
-  filters(): Promise<Record<string, Record<string, number>>>;
 }
 
 let instance = 0;
@@ -58,7 +46,7 @@ function installFetch(): void {
   }) as typeof fetch;
 }
 
-/** Loads a fresh instance of the bundle in `pagefindDir` (dist/pagefind). */
+/** Loads a fresh instance of the site's bundles in `pagefindDir` (dist/pagefind). */
 export async function loadPagefind(pagefindDir: string): Promise<NodePagefind> {
   installFetch();
   const dir = pagefindDir.endsWith('/') ? pagefindDir : `${pagefindDir}/`;
@@ -68,15 +56,14 @@ export async function loadPagefind(pagefindDir: string): Promise<NodePagefind> {
   loaded.push({ file: 'pagefind.js', bytes: (await readFile(entry)).length });
   // A new query string gives a new module instance, so each load starts cold.
   const pf = (await import(/* @vite-ignore */ `${pathToFileURL(entry).href}?instance=${++instance}`)) as PagefindModule;
-  await pf.options({ basePath: pathToFileURL(dir).href, baseUrl: '/', excerptLength: 24 });
-  await pf.init();
+  const site = new SiteSearch(pf, pathToFileURL(dir).href, { baseUrl: '/', excerptLength: 24 });
   return {
     loaded,
-    filters: () => pf.filters(),
+    filters: () => site.filters(),
     async search(term, options = {}, withData = 10) {
-      const r = await pf.search(term, options);
-      const hits = await Promise.all(r.results.slice(0, withData).map((x) => x.data()));
-      return { count: r.results.length, hits };
+      const r = await site.search(term, options);
+      if ('needsPlace' in r) throw new Error('a sorted search over this many county bundles needs a place filter');
+      return { count: r.count, hits: await r.next(withData) };
     },
   };
 }

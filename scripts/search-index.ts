@@ -1,29 +1,26 @@
 /**
- * The search stage: indexes the built site with Pagefind's Node API and writes the
- * bundle to `{siteDir}/pagefind/`. `scripts/build.ts` runs it after the Astro build,
- * before the swap, so a failed index leaves the published site untouched.
+ * The search stage: indexes the built site with Pagefind's Node API, in bundles (see
+ * src/lib/search-shards.ts): the site bundle at `{siteDir}/pagefind/` and one bundle per
+ * county at `{siteDir}/pagefind/county/{code}/`, listed in `pagefind/shards.json` for the
+ * search page. Bundles are built one after the other, each in a fresh Pagefind process, so
+ * memory follows the largest county, not the province. `scripts/build.ts` runs it after the
+ * Astro build, before the swap, so a failed index leaves the published site untouched.
  *
- *   node scripts/search-index.ts [siteDir]      re-index a built site (default dist/)
+ *   node scripts/search-index.ts [siteDir] [dataDir]     re-index a built site (default dist/ .data/)
  *
  * Only pages that mark a `data-pagefind-body` are indexed (notice and region pages,
  * MDX articles), and of those only what is inside it; payment tables carry
- * `data-pagefind-ignore`. See {@link SEARCH_GLOB} for the pages left out.
+ * `data-pagefind-ignore`.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as pagefind from 'pagefind';
+import type { PublishedRegion } from '../src/lib/publish.ts';
+import { SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
+import { SITE_GLOB, shardGlob, shardIndex, unindexedRegionDirs } from '../src/lib/search-shards.ts';
 
 /** The one index language: Pagefind's extended build segments Chinese words only for zh. */
 export const SEARCH_LANGUAGE = 'zh-cn';
-
-/**
- * Which HTML files are indexed: everything, except that under r/ only region pages
- * (r/{code}/) and region-year pages (r/{code}/{year}/) are. The later pages of a long
- * notice (r/{code}/{year}/p/{n}/) repeat page 1's header, so indexing them would list a
- * big community ten times for one query. (Pagefind's globs have no exclusion, hence the
- * alternatives: top-level files, folders not named exactly "r", and the two r/ depths.)
- */
-export const SEARCH_GLOB = '{*.html,[!r]*/**/*.html,r?*/**/*.html,r/*/index.html,r/*/*/index.html}';
 
 /**
  * Pagefind's prebuilt UIs, written with every bundle. The site has its own small search
@@ -34,10 +31,21 @@ const UNUSED_UI_FILES = [
   'pagefind-component-ui.js', 'pagefind-component-ui.css', 'pagefind-highlight.js',
 ];
 
+/**
+ * Also unused in a county bundle: the search page loads pagefind.js and its worker from the
+ * site bundle only (a county bundle's WebAssembly stays: a sorted search opens the bundle
+ * as an instance of its own).
+ */
+const UNUSED_IN_COUNTY = ['pagefind.js', 'pagefind-worker.js'];
+
 /** What indexing produced. */
 export interface SearchIndexResult {
-  /** Pages in the index (those with a data-pagefind-body). */
+  /** Pages in the index (those with a data-pagefind-body), over all bundles. */
   pages: number;
+  /** Bundles: the site's and one per county. */
+  bundles: number;
+  /** Pages in the largest bundle. */
+  largestBundle: number;
   /** Files and bytes of the bundle as published (after removing the unused UIs). */
   files: number;
   bytes: number;
@@ -48,6 +56,8 @@ export interface SearchIndexResult {
 export interface SearchIndexOptions {
   /** The built site (Astro's outDir). */
   siteDir: string;
+  /** The data stage's output the site was built from (its regions.json). */
+  dataDir: string;
   log?: (line: string) => void;
 }
 
@@ -74,36 +84,61 @@ function walk(dir: string): Array<{ path: string; bytes: number }> {
   return out;
 }
 
-/** Indexes `siteDir` in Chinese and writes `siteDir/pagefind/`; every Pagefind response is checked. */
-export async function buildSearchIndex({ siteDir, log = () => {} }: SearchIndexOptions): Promise<SearchIndexResult> {
-  const t0 = performance.now();
-  const outputPath = join(siteDir, 'pagefind');
+/**
+ * Indexes the pages `glob` selects in a fresh Pagefind process and writes the bundle to
+ * `outputPath`; every Pagefind response is checked. Returns the pages indexed.
+ */
+async function indexBundle(siteDir: string, glob: string, outputPath: string, unused: readonly string[]): Promise<number> {
   try {
     const { index } = check('createIndex', await pagefind.createIndex({ forceLanguage: SEARCH_LANGUAGE }));
     if (!index) throw new Error('搜索索引生成失败（createIndex）：Pagefind 没有返回索引');
-    const { page_count: scanned } = check('addDirectory', await index.addDirectory({ path: siteDir, glob: SEARCH_GLOB }));
+    const { page_count: scanned } = check('addDirectory', await index.addDirectory({ path: siteDir, glob }));
     check('writeFiles', await index.writeFiles({ outputPath }));
-    for (const name of UNUSED_UI_FILES) rmSync(join(outputPath, name), { force: true });
+    for (const name of unused) rmSync(join(outputPath, name), { force: true });
     const entry = JSON.parse(readFileSync(join(outputPath, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
     const languages = Object.keys(entry.languages);
     const pages = entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
     if (languages.length !== 1 || pages === 0) {
-      throw new Error(`搜索索引生成失败：查看了 ${scanned} 个页面，但索引为空或语言不对（${languages.join('、') || '无'}）。页面需带 data-pagefind-body。`);
+      throw new Error(`搜索索引生成失败（${glob}）：查看了 ${scanned} 个页面，但索引为空或语言不对（${languages.join('、') || '无'}）。页面需带 data-pagefind-body。`);
     }
-    const files = walk(outputPath);
-    const bytes = files.reduce((s, f) => s + f.bytes, 0);
-    const ms = performance.now() - t0;
-    log(`搜索索引：${pages} 个页面（查看 ${scanned} 个），${files.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
-    return { pages, files: files.length, bytes, ms };
+    return pages;
   } finally {
+    // Ends the Pagefind process: the next bundle starts with its memory freed.
     await pagefind.close();
   }
 }
 
+/** Indexes `siteDir` in Chinese, one bundle for the site and one per county, and writes `siteDir/pagefind/`. */
+export async function buildSearchIndex({ siteDir, dataDir, log = () => {} }: SearchIndexOptions): Promise<SearchIndexResult> {
+  const t0 = performance.now();
+  const outputPath = join(siteDir, 'pagefind');
+  const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
+  const shards = shardIndex(regions);
+  const regionDirs = existsSync(join(siteDir, 'r')) ? readdirSync(join(siteDir, 'r')) : [];
+  const stray = unindexedRegionDirs(regionDirs, shards);
+  if (stray.length > 0) {
+    throw new Error(`搜索索引生成失败：r/ 下有 ${stray.length} 个地区不属于任何县（市、区）的索引（${stray.slice(0, 10).join('、')}${stray.length > 10 ? '……' : ''}）。网站页面与 regions.json 不一致，请重新生成。`);
+  }
+  rmSync(outputPath, { recursive: true, force: true });
+  // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
+  const counts = [await indexBundle(siteDir, SITE_GLOB, outputPath, UNUSED_UI_FILES)];
+  for (const shard of shards.shards) {
+    counts.push(await indexBundle(siteDir, shardGlob(shard.code), join(outputPath, shardPath(shard.code)), [...UNUSED_UI_FILES, ...UNUSED_IN_COUNTY]));
+  }
+  writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
+  const files = walk(outputPath);
+  const bytes = files.reduce((s, f) => s + f.bytes, 0);
+  const pages = counts.reduce((s, n) => s + n, 0);
+  const ms = performance.now() - t0;
+  log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个，最大 ${Math.max(...counts)} 页），${files.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
+  return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: files.length, bytes, ms };
+}
+
 if (import.meta.main) {
   const siteDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..', 'dist'));
+  const dataDir = resolve(process.argv[3] ?? resolve(import.meta.dirname, '..', '.data'));
   try {
-    await buildSearchIndex({ siteDir, log: (l) => console.log(l) });
+    await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l) });
   } catch (err) {
     console.error((err as Error).message);
     process.exitCode = 1;

@@ -20,6 +20,9 @@ export const SORT = {
   rate: 'rate',
 } as const;
 
+/** Meta key holding a page's value of each sort key (Pagefind returns metadata, not sort values). */
+export const SORT_META: Record<string, string> = { [SORT.name]: 'sort-name', [SORT.rate]: 'sort-rate' };
+
 /** Pagefind meta keys shown in results. */
 export const META = {
   title: 'title',

@@ -8,7 +8,7 @@ import { pinyin } from 'pinyin-pro';
 import type { Level } from './contract.ts';
 import { formatRate } from './format.ts';
 import { ancestry, type Region } from './regions.ts';
-import { FILTER, KIND_LABELS, META, PATH_SEPARATOR, SORT, type SearchKind } from './search-filters.ts';
+import { FILTER, KIND_LABELS, META, PATH_SEPARATOR, SORT, SORT_META, type SearchKind } from './search-filters.ts';
 
 /** Pinyin of a text without tones or spaces, lower case: 沙碛坪村 → "shaqipingcun"; other characters are kept. */
 export function pinyinOf(text: string): string {
@@ -58,6 +58,14 @@ export type SearchSubject =
 
 const FILTER_LEVELS: Partial<Record<Level, string>> = { county: FILTER.county, township: FILTER.township };
 
+/**
+ * The sort values again as metadata: Pagefind returns a result's metadata, not its sort
+ * values, and a sorted search over several bundles is merged by them (search-client.ts).
+ */
+function sortMeta(sorts: Array<[string, string]>): Array<[string, string]> {
+  return sorts.map(([k, v]) => [SORT_META[k] ?? k, v]);
+}
+
 /** The search attributes of a page; throws for a region code the publication does not have. */
 export function searchAttributes(subject: SearchSubject): SearchAttributes {
   const kind: SearchKind = subject.kind;
@@ -67,7 +75,7 @@ export function searchAttributes(subject: SearchSubject): SearchAttributes {
   if (subject.kind === 'article') {
     sorts.push([SORT.name, nameSortValue(subject.title)]);
     meta.push([META.title, subject.title]);
-    return { filters, sorts, meta, terms: '' };
+    return { filters, sorts, meta: [...meta, ...sortMeta(sorts)], terms: '' };
   }
   const region = subject.regions.get(subject.code);
   if (!region) throw new Error(`search attributes: region ${subject.code} is not in regions.json`);
@@ -87,5 +95,5 @@ export function searchAttributes(subject: SearchSubject): SearchAttributes {
   }
   meta.push([META.path, placePath(chain)]);
   if (subject.title) meta.push([META.title, subject.title]);
-  return { filters, sorts, meta, terms: placeTerms(region.name) };
+  return { filters, sorts, meta: [...meta, ...sortMeta(sorts)], terms: placeTerms(region.name) };
 }

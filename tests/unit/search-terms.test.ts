@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialsOf, nameSortValue, pinyinOf, placePath, placeTerms, rateSortValue, searchAttributes } from '../../src/lib/search-terms.ts';
-import { FILTER, KIND_LABELS, META, SORT } from '../../src/lib/search-filters.ts';
+import { FILTER, KIND_LABELS, META, SORT, SORT_META } from '../../src/lib/search-filters.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import { fixtureRegions } from '../helpers.ts';
 
@@ -54,6 +54,8 @@ describe('searchAttributes', () => {
     ]);
     expect(Object.fromEntries(a.meta)).toMatchObject({ [META.path]: '枝江市 › 顾家店镇 › 沙碛坪村', [META.year]: '2025年度', [META.rate]: '93.1%' });
     expect(Object.fromEntries(a.sorts)).toEqual({ [SORT.name]: 'shaqipingcun 420583103201', [SORT.rate]: '0.9312' });
+    // The sort values again as metadata, for merging sorted results of several bundles.
+    expect(Object.fromEntries(a.meta)).toMatchObject({ [SORT_META[SORT.name]!]: 'shaqipingcun 420583103201', [SORT_META[SORT.rate]!]: '0.9312' });
     expect(a.terms).toBe('shaqipingcun sqpc');
   });
 
@@ -67,7 +69,7 @@ describe('searchAttributes', () => {
   it('an article has only the kind filter, its title and a name sort key', () => {
     const a = searchAttributes({ kind: 'article', title: '发现问题怎么办' });
     expect(a.filters).toEqual([[FILTER.kind, KIND_LABELS.article]]);
-    expect(Object.fromEntries(a.meta)).toEqual({ [META.kind]: KIND_LABELS.article, [META.title]: '发现问题怎么办' });
+    expect(Object.fromEntries(a.meta)).toEqual({ [META.kind]: KIND_LABELS.article, [META.title]: '发现问题怎么办', [SORT_META[SORT.name]!]: 'faxianwentizenmeban' });
     expect(a.terms).toBe('');
   });
 
