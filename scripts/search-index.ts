@@ -10,14 +10,16 @@
  *
  * Only pages that mark a `data-pagefind-body` are indexed (notice and region pages,
  * MDX articles), and of those only what is inside it; payment tables carry
- * `data-pagefind-ignore`.
+ * `data-pagefind-ignore`. A county's pages are given to Pagefind without their payment
+ * tables (the same index, several times faster: tests/integration/search.test.ts).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PublishedRegion } from '../src/lib/publish.ts';
 import { SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
-import { SITE_GLOB, shardGlob, shardIndex, unindexedRegionDirs } from '../src/lib/search-shards.ts';
+import { isSiteLevel, SITE_GLOB, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../src/lib/search-shards.ts';
 
 /** The one index language: Pagefind's extended build segments Chinese words only for zh. */
 export const SEARCH_LANGUAGE = 'zh-cn';
@@ -85,23 +87,66 @@ function walk(dir: string): Array<{ path: string; bytes: number }> {
 }
 
 /**
- * Indexes the pages `glob` selects in a fresh Pagefind process and writes the bundle to
- * `outputPath`; every Pagefind response is checked. Returns the pages indexed.
+ * The pages of a county's bundle, as site-relative paths in code order: what
+ * `shardGlob(code)` selects (r/{code}/index.html and r/{code}/{year}/index.html of every
+ * region under the county but the county itself).
  */
-async function indexBundle(siteDir: string, glob: string, outputPath: string, unused: readonly string[]): Promise<number> {
+export function shardFiles(siteDir: string, regionDirs: readonly string[], countyCode: string): string[] {
+  const prefix = countyCode.slice(0, 6);
+  const files: string[] = [];
+  for (const code of [...regionDirs].sort()) {
+    if (!code.startsWith(prefix) || isSiteLevel(code)) continue;
+    const dir = join(siteDir, 'r', code);
+    if (existsSync(join(dir, 'index.html'))) files.push(`r/${code}/index.html`);
+    for (const sub of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (sub.isDirectory() && existsSync(join(dir, sub.name, 'index.html'))) files.push(`r/${code}/${sub.name}/index.html`);
+    }
+  }
+  return files;
+}
+
+/** Where a bundle's pages come from: a glob over the site, or listed files given without their payment tables. */
+type BundlePages = { glob: string } | { files: string[] };
+
+/**
+ * Indexes `pages` in a fresh Pagefind process and writes the bundle to `outputPath`; every
+ * Pagefind response is checked. Returns the pages indexed.
+ */
+async function indexBundle(siteDir: string, pages: BundlePages, outputPath: string, unused: readonly string[]): Promise<number> {
+  const what = 'glob' in pages ? pages.glob : `${pages.files.length} 个文件`;
   try {
     const { index } = check('createIndex', await pagefind.createIndex({ forceLanguage: SEARCH_LANGUAGE }));
     if (!index) throw new Error('搜索索引生成失败（createIndex）：Pagefind 没有返回索引');
-    const { page_count: scanned } = check('addDirectory', await index.addDirectory({ path: siteDir, glob }));
+    let scanned = 0;
+    if ('glob' in pages) {
+      scanned = check('addDirectory', await index.addDirectory({ path: siteDir, glob: pages.glob })).page_count;
+    } else {
+      // One page at a time, in code order: Pagefind numbers pages in the order they arrive,
+      // and the bundle must not depend on which of several replies comes first. The next
+      // file is read while Pagefind indexes the current one.
+      const read = (file: string | undefined): Promise<string> | null => {
+        if (file === undefined) return null;
+        const p = readFile(join(siteDir, file), 'utf8');
+        p.catch(() => {}); // reported when awaited, not as an unhandled rejection meanwhile
+        return p;
+      };
+      let next = read(pages.files[0]);
+      for (let i = 0; i < pages.files.length; i++) {
+        const html = await next!;
+        next = read(pages.files[i + 1]);
+        check(`addHTMLFile ${pages.files[i]}`, await index.addHTMLFile({ sourcePath: pages.files[i], content: withoutPaymentTable(html) }));
+        scanned++;
+      }
+    }
     check('writeFiles', await index.writeFiles({ outputPath }));
     for (const name of unused) rmSync(join(outputPath, name), { force: true });
     const entry = JSON.parse(readFileSync(join(outputPath, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
     const languages = Object.keys(entry.languages);
-    const pages = entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
-    if (languages.length !== 1 || pages === 0) {
-      throw new Error(`搜索索引生成失败（${glob}）：查看了 ${scanned} 个页面，但索引为空或语言不对（${languages.join('、') || '无'}）。页面需带 data-pagefind-body。`);
+    const count = entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
+    if (languages.length !== 1 || count === 0) {
+      throw new Error(`搜索索引生成失败（${what}）：查看了 ${scanned} 个页面，但索引为空或语言不对（${languages.join('、') || '无'}）。页面需带 data-pagefind-body。`);
     }
-    return pages;
+    return count;
   } finally {
     // Ends the Pagefind process: the next bundle starts with its memory freed.
     await pagefind.close();
@@ -121,9 +166,10 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {} }: Sea
   }
   rmSync(outputPath, { recursive: true, force: true });
   // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
-  const counts = [await indexBundle(siteDir, SITE_GLOB, outputPath, UNUSED_UI_FILES)];
+  const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
   for (const shard of shards.shards) {
-    counts.push(await indexBundle(siteDir, shardGlob(shard.code), join(outputPath, shardPath(shard.code)), [...UNUSED_UI_FILES, ...UNUSED_IN_COUNTY]));
+    const files = shardFiles(siteDir, regionDirs, shard.code);
+    counts.push(await indexBundle(siteDir, { files }, join(outputPath, shardPath(shard.code)), [...UNUSED_UI_FILES, ...UNUSED_IN_COUNTY]));
   }
   writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
   const files = walk(outputPath);

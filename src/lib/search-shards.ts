@@ -67,3 +67,20 @@ export function unindexedRegionDirs(dirNames: readonly string[], index: ShardInd
   const counties = new Set(index.shards.map((s) => countyPart(s.code)));
   return dirNames.filter((d) => !isSiteLevel(d) && !counties.has(countyPart(d)));
 }
+
+/** Start of a notice's payment table (src/components/NoticeTable.astro). */
+const PAYMENT_TABLE = '<table class="nt"';
+
+/**
+ * A page's HTML without its payment table, as the search stage gives it to Pagefind. The
+ * table sits inside a `data-pagefind-ignore` element, so the index is the same either way
+ * (tested), but Pagefind no longer parses 1,000 rows per notice: most of a notice's bytes.
+ * Cell text is escaped, so `</table>` only ever closes the table.
+ */
+export function withoutPaymentTable(html: string): string {
+  const start = html.indexOf(PAYMENT_TABLE);
+  if (start === -1) return html;
+  const end = html.indexOf('</table>', start);
+  if (end === -1) return html;
+  return html.slice(0, start) + html.slice(end + '</table>'.length);
+}

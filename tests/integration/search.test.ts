@@ -3,10 +3,15 @@
  * generated Pagefind bundle, run in Node exactly as the search page runs them. Expected
  * results are derived from the published data (regions.json, stats files), not typed in.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as pagefind from 'pagefind';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPagefind, type NodePagefind } from '../../scripts/pagefind-node.ts';
+import { SEARCH_LANGUAGE, shardFiles } from '../../scripts/search-index.ts';
+import { SHARDS_FILE, shardPath, type ShardIndex } from '../../src/lib/search-client.ts';
+import { shardGlob, withoutPaymentTable } from '../../src/lib/search-shards.ts';
+import { tempDir } from '../helpers.ts';
 import type { PublishedRegion, StatsFile } from '../../src/lib/publish.ts';
 import { FILTER, KIND_LABELS, META, SORT } from '../../src/lib/search-filters.ts';
 import { nameSortValue } from '../../src/lib/search-terms.ts';
@@ -198,6 +203,35 @@ describe('filters and sorting', () => {
     const found = await urls(null, { filters: { [FILTER.kind]: KIND_LABELS.article } }, 100);
     for (const url of ['/about/', '/about/data/', '/help/pay/', '/help/check/', '/help/problem/']) expect(found).toContain(url);
     expect(found.filter((u) => u.startsWith('/r/'))).toEqual([]);
+  });
+});
+
+describe('bundles', () => {
+  it('shards.json lists the sample’s county with its townships', () => {
+    const index = JSON.parse(readFileSync(join(site.dist, 'pagefind', SHARDS_FILE), 'utf8')) as ShardIndex;
+    const county = regions.find((r) => r.level === 'county')!;
+    expect(index.shards).toEqual([{ code: county.code, county: county.name, townships: regions.filter((r) => r.level === 'township').map((r) => r.name).sort() }]);
+  });
+
+  it('the county bundle, built from pages without their payment tables, has the same pages and texts as Pagefind reading the pages itself', async () => {
+    const county = regions.find((r) => r.level === 'county')!;
+    const built = join(site.dist, 'pagefind', shardPath(county.code));
+    const out = join(tempDir('pagefind-glob'), 'bundle');
+    const { index } = await pagefind.createIndex({ forceLanguage: SEARCH_LANGUAGE });
+    try {
+      const { page_count } = await index!.addDirectory({ path: site.dist, glob: shardGlob(county.code) });
+      await index!.writeFiles({ outputPath: out });
+      // A fragment file is named by a hash of the page's indexed text, filters and metadata.
+      const fragments = (dir: string) => readdirSync(join(dir, 'fragment')).sort();
+      expect(fragments(built)).toEqual(fragments(out));
+      expect(fragments(built)).toHaveLength(page_count);
+    } finally {
+      await pagefind.close();
+    }
+    // And the tables were cut: every village-year notice had one.
+    const files = shardFiles(site.dist, readdirSync(join(site.dist, 'r')), county.code);
+    const cut = files.filter((f) => { const html = readFileSync(join(site.dist, f), 'utf8'); return withoutPaymentTable(html).length < html.length; });
+    expect(cut.length).toBe(regions.filter((r) => r.level === 'village').reduce((s, r) => s + r.years.length, 0));
   });
 });
 

@@ -2,7 +2,7 @@ import { matchesGlob } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { levelOf, parentOf } from '../../src/lib/contract.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
-import { isSiteLevel, SITE_GLOB, shardGlob, shardIndex, unindexedRegionDirs } from '../../src/lib/search-shards.ts';
+import { isSiteLevel, SITE_GLOB, shardGlob, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../../src/lib/search-shards.ts';
 
 /** Regions as regions.json has them (level and parent from the code). */
 function regions(list: Array<[code: string, name: string]>): PublishedRegion[] {
@@ -77,5 +77,17 @@ describe('unindexedRegionDirs', () => {
     const index = shardIndex(PROVINCE);
     expect(unindexedRegionDirs(PROVINCE.map((r) => r.code), index)).toEqual([]);
     expect(unindexedRegionDirs(['420583100201', '429004100201', '429004000000'], index)).toEqual(['429004100201']);
+  });
+});
+
+describe('withoutPaymentTable', () => {
+  it('cuts the payment table and nothing else', () => {
+    const html = '<header data-pagefind-body><h1>沙碛坪村</h1></header><div class="tw" data-pagefind-ignore><table class="nt"><tbody><tr><td>张*</td><td>&lt;/table&gt;</td></tr></tbody></table><p class="empty">x</p></div><table class="tt"><tr><td>合计</td></tr></table>';
+    expect(withoutPaymentTable(html)).toBe('<header data-pagefind-body><h1>沙碛坪村</h1></header><div class="tw" data-pagefind-ignore><p class="empty">x</p></div><table class="tt"><tr><td>合计</td></tr></table>');
+  });
+
+  it('leaves a page without one (or with an unclosed one) as it is', () => {
+    expect(withoutPaymentTable('<table class="tt"></table>')).toBe('<table class="tt"></table>');
+    expect(withoutPaymentTable('<table class="nt"><tr>')).toBe('<table class="nt"><tr>');
   });
 });
