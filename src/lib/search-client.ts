@@ -203,14 +203,17 @@ export class SiteSearch {
 
   /** The list of county bundles (fetched once). */
   shards(): Promise<ShardIndex> {
-    this.shardIndex ??= fetch(`${this.base}${SHARDS_FILE}`).then(async (r) => {
-      if (!r.ok) throw new Error(`${SHARDS_FILE}: HTTP ${r.status}`);
-      return (await r.json()) as ShardIndex;
-    });
-    // A failed load is tried again by the next search.
-    this.shardIndex.catch(() => {
-      this.shardIndex = null;
-    });
+    if (!this.shardIndex) {
+      const loading = fetch(`${this.base}${SHARDS_FILE}`).then(async (r) => {
+        if (!r.ok) throw new Error(`${SHARDS_FILE}: HTTP ${r.status}`);
+        return (await r.json()) as ShardIndex;
+      });
+      // A failed load is tried again by the next search.
+      loading.catch(() => {
+        if (this.shardIndex === loading) this.shardIndex = null;
+      });
+      this.shardIndex = loading;
+    }
     return this.shardIndex;
   }
 
