@@ -94,8 +94,8 @@ function walk(dir: string): Array<{ path: string; bytes: number }> {
 export function shardFiles(siteDir: string, regionDirs: readonly string[], countyCode: string): string[] {
   const prefix = countyCode.slice(0, 6);
   const files: string[] = [];
-  for (const code of [...regionDirs].sort()) {
-    if (!code.startsWith(prefix) || isSiteLevel(code)) continue;
+  // Filtered before sorting: this runs once per county over every region folder of the site.
+  for (const code of regionDirs.filter((c) => c.startsWith(prefix) && !isSiteLevel(c)).sort()) {
     const dir = join(siteDir, 'r', code);
     if (existsSync(join(dir, 'index.html'))) files.push(`r/${code}/index.html`);
     for (const sub of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
