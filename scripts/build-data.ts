@@ -200,7 +200,7 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
 
   // Lookup shards and 两头缴 from every part's spill, bucket by bucket; duplicate counts go
   // into the village figures before they are rolled up.
-  const found = new LookupStage(tmpDir, byCode).finish(config.lookup ?? null, results.map((r) => r.spill));
+  const found = await new LookupStage(tmpDir, byCode).finish(config.lookup ?? null, results.map((r) => r.spill));
   const villages = results.flatMap((r) => r.villages).sort((a, b) => a.year - b.year || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const villageByKey = new Map(villages.map((v) => [`${v.year}:${v.code}`, v]));
   for (const [key, n] of found.duplicates) villageByKey.get(key)!.duplicates = n;

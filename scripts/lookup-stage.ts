@@ -2,15 +2,18 @@
  * The data stage's part for the private lookup and 两头缴: as payments stream past,
  * each one with a `person_key` is appended to a spill file named by the key's first 2
  * hex characters (256 buckets), so every record of one person lands in one bucket.
- * At the end the buckets are read one at a time (memory bounded by 1/256 of the records),
- * duplicates are found person by person, and the padded shards, the per-village
- * duplicate marks and the lookup index are written.
+ * At the end the buckets are read one at a time (memory bounded by 1/256 of the records per
+ * thread; a large spill is read by two threads, each taking a range of buckets), duplicates
+ * are found person by person, and the padded shards, the per-village duplicate marks and
+ * the lookup index are written.
  *
  *   outDir/lookup/index.json        LookupIndex
  *   outDir/lookup/s/{prefix}.bin    shards (gzip of the shard JSON), all padded to the same size
  *   outDir/dupes/{year}/{code}.json DupesFile of village-years with a 两头缴
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
@@ -32,6 +35,11 @@ const FLUSH_RECORDS = 100_000;
 const GZIP_LEVEL = 6;
 /** Hex characters of the key naming a spill bucket: 256 files, few enough for large appends. */
 const SPILL_HEX = 2;
+/**
+ * Below this many spilled records the buckets are read in one thread: a worker's start-up
+ * costs more than it saves.
+ */
+const PARALLEL_MIN_RECORDS = 200_000;
 
 /** A spill folder and how many records it holds. */
 export interface SpillInfo {
@@ -89,89 +97,35 @@ export class LookupStage {
     this.buffered = 0;
   }
 
-  private readonly placeCache = new Map<string, string>();
-  /** Names from below the site's top region down to the village ("顾家店镇 沙碛坪村"). */
-  private place(code: string): string {
-    let name = this.placeCache.get(code);
-    if (name === undefined) {
-      const names: string[] = [];
-      for (let r = this.regions.get(code); r && r.parent !== null; r = this.regions.get(r.parent)) names.unshift(r.name);
-      this.placeCache.set(code, (name = names.join(' ')));
-    }
-    return name;
-  }
-
   /**
    * Reads the spill bucket by bucket, its own and the `parts`' (each bucket's files in
    * order: a person's records may be in several parts); writes shards, duplicate marks and
    * the index; removes the spills. The output does not depend on how rows were split.
+   *
+   * The buckets are cut into `jobs` ranges (default: both cores for a large spill), each
+   * read by a thread of its own: a person's records are all in one bucket, so the ranges
+   * are independent. The output does not depend on `jobs` either.
    */
-  finish(params: TokenParams | null, parts: readonly SpillInfo[] = []): LookupStageResult {
+  async finish(params: TokenParams | null, parts: readonly SpillInfo[] = [], jobs?: number): Promise<LookupStageResult> {
     this.flush();
     const spills = [{ dir: this.spillDir, records: this.records }, ...parts];
     const records = spills.reduce((n, p) => n + p.records, 0);
     const prefixLength = prefixLengthFor(records);
     const shardDir = join(this.outDir, 'lookup', 's');
     mkdirSync(shardDir, { recursive: true });
+    const threads = Math.max(1, jobs ?? (records >= PARALLEL_MIN_RECORDS ? Math.min(2, availableParallelism()) : 1));
+    const tasks = bucketRanges(prefixLength, threads).map(([from, to]): BucketRangeTask => ({ outDir: this.outDir, spills, prefixLength, regions: this.regions, from, to }));
+    // The last range in this thread, the others in workers started first.
+    const results = await Promise.all([...tasks.slice(0, -1).map(runRangeWorker), Promise.resolve().then(() => finishBuckets(tasks[tasks.length - 1]!))]);
+
     const marks = new Map<string, DuplicateMark[]>();
     const duplicates = new Map<string, number>();
-    let persons = 0;
-    let duplicatePersons = 0;
-    let shardBytes = 0;
-    const prefixes = shardPrefixes(prefixLength);
-    const open = new Map<string, ShardEntry[]>();
-    const writeShard = (prefix: string): void => {
-      const path = join(shardDir, `${prefix}.bin`);
-      writeFileSync(path, gzipSync(renderShard(open.get(prefix) ?? []), { level: GZIP_LEVEL }));
-      open.delete(prefix);
-      shardBytes = Math.max(shardBytes, statSync(path).size);
-    };
-
-    // Buckets in key order: a shard is complete once the last bucket it spans has been read.
-    for (const bucket of shardPrefixes(SPILL_HEX)) {
-      const people = new Map<string, SpillRow[]>();
-      for (const spill of spills) {
-        const path = join(spill.dir, `${bucket}.jsonl`);
-        if (!existsSync(path)) continue;
-        for (const line of readFileSync(path, 'utf8').split('\n')) {
-          if (!line) continue;
-          const r = JSON.parse(line) as SpillRow;
-          let list = people.get(r[0]);
-          if (!list) people.set(r[0], (list = []));
-          list.push(r);
-        }
-      }
-      for (const [key, rows] of people) {
-        const shard = key.slice(0, prefixLength);
-        let entries = open.get(shard);
-        if (!entries) open.set(shard, (entries = []));
-        persons++;
-        const flagged = new Set<number>();
-        const hits = findDuplicates(rows.map(([, year, code, row, status]) => ({ year, code, row, status })));
-        for (const hit of hits) {
-          const [, year, code, row] = rows[hit.index]!;
-          flagged.add(hit.index);
-          const vy = `${year}:${code}`;
-          let list = marks.get(vy);
-          if (!list) marks.set(vy, (list = []));
-          list.push({ row, others: hit.others });
-          duplicates.set(vy, (duplicates.get(vy) ?? 0) + 1);
-        }
-        if (hits.length) duplicatePersons++;
-        rows.forEach(([, year, code, row, status, amountFen, paidOn, channel, name, idNumber], i) => {
-          const record: LookupRecord = {
-            year, code, row, status, amount: formatYuan(amountFen), paidOn, channel, name, idNumber,
-            place: this.place(code), href: yearPath(code, year, pageOfRow(row - 1)), duplicate: flagged.has(i),
-          };
-          entries.push(toEntry(key, prefixLength, record));
-        });
-      }
-      if (prefixLength > SPILL_HEX) {
-        for (const sub of shardPrefixes(prefixLength - SPILL_HEX)) writeShard(bucket + sub);
-      } else if (bucket.slice(prefixLength) === 'f'.repeat(SPILL_HEX - prefixLength)) {
-        writeShard(bucket.slice(0, prefixLength));
-      }
+    for (const r of results) {
+      for (const [vy, list] of r.marks) marks.set(vy, [...(marks.get(vy) ?? []), ...list]);
+      for (const [vy, n] of r.duplicates) duplicates.set(vy, (duplicates.get(vy) ?? 0) + n);
     }
+    const shardBytes = Math.max(...results.map((r) => r.shardBytes));
+    const prefixes = shardPrefixes(prefixLength);
     // Pad every shard to the size of the largest, so a response's size says nothing about whose it is.
     for (const prefix of prefixes) {
       const path = join(shardDir, `${prefix}.bin`);
@@ -187,10 +141,139 @@ export class LookupStage {
     }
     const index: LookupIndex = {
       version: LOOKUP_VERSION, keyHex: KEY_HEX, prefixLength, shardCount: prefixes.length, shardBytes,
-      persons, records, duplicatePersons, params,
+      persons: results.reduce((n, r) => n + r.persons, 0), records,
+      duplicatePersons: results.reduce((n, r) => n + r.duplicatePersons, 0), params,
     };
     writeFileSync(join(this.outDir, 'lookup', 'index.json'), JSON.stringify(index, null, 1));
     for (const spill of spills) rmSync(spill.dir, { recursive: true, force: true });
     return { index, duplicates };
   }
+}
+
+/** A range of spill buckets to read, and where to write their shards (plain data: it is sent to a worker thread). */
+export interface BucketRangeTask {
+  outDir: string;
+  spills: readonly SpillInfo[];
+  prefixLength: number;
+  regions: ReadonlyMap<string, Region>;
+  /** First bucket (its number: 0 is "00") and the bucket after the last. */
+  from: number;
+  to: number;
+}
+
+/** What a range of buckets found (plain data: it comes back from a worker thread). */
+export interface BucketRangeResult {
+  /** Duplicate marks per `year:code` of a village. */
+  marks: Array<[string, DuplicateMark[]]>;
+  /** Rows that are part of a 两头缴, per `year:code` of a village. */
+  duplicates: Array<[string, number]>;
+  persons: number;
+  duplicatePersons: number;
+  /** Size of the largest shard written (before padding). */
+  shardBytes: number;
+}
+
+/**
+ * Cuts the spill buckets into `jobs` contiguous ranges of about equal size that never split
+ * a shard (a shard spans several buckets when its prefix is shorter than a bucket's).
+ */
+export function bucketRanges(prefixLength: number, jobs: number): Array<[number, number]> {
+  const step = 16 ** Math.max(0, SPILL_HEX - prefixLength);
+  const units = 16 ** SPILL_HEX / step;
+  const n = Math.max(1, Math.min(jobs, units));
+  return Array.from({ length: n }, (_, i) => [Math.round((units * i) / n) * step, Math.round((units * (i + 1)) / n) * step]);
+}
+
+/** Names from below the site's top region down to the village ("顾家店镇 沙碛坪村"). */
+function placeNamer(regions: ReadonlyMap<string, Region>): (code: string) => string {
+  const cache = new Map<string, string>();
+  return (code) => {
+    let name = cache.get(code);
+    if (name === undefined) {
+      const names: string[] = [];
+      for (let r = regions.get(code); r && r.parent !== null; r = regions.get(r.parent)) names.unshift(r.name);
+      cache.set(code, (name = names.join(' ')));
+    }
+    return name;
+  };
+}
+
+/**
+ * Reads the buckets of a range, person by person: finds 两头缴 and writes the range's
+ * shards, not yet padded (the padded size is the largest shard of every range).
+ */
+export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
+  const { outDir, spills, prefixLength, regions } = task;
+  const place = placeNamer(regions);
+  const shardDir = join(outDir, 'lookup', 's');
+  const marks = new Map<string, DuplicateMark[]>();
+  const duplicates = new Map<string, number>();
+  let persons = 0;
+  let duplicatePersons = 0;
+  let shardBytes = 0;
+  const open = new Map<string, ShardEntry[]>();
+  const writeShard = (prefix: string): void => {
+    const gz = gzipSync(renderShard(open.get(prefix) ?? []), { level: GZIP_LEVEL });
+    writeFileSync(join(shardDir, `${prefix}.bin`), gz);
+    open.delete(prefix);
+    shardBytes = Math.max(shardBytes, gz.byteLength);
+  };
+
+  // Buckets in key order: a shard is complete once the last bucket it spans has been read.
+  for (const bucket of shardPrefixes(SPILL_HEX).slice(task.from, task.to)) {
+    const people = new Map<string, SpillRow[]>();
+    for (const spill of spills) {
+      const path = join(spill.dir, `${bucket}.jsonl`);
+      if (!existsSync(path)) continue;
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (!line) continue;
+        const r = JSON.parse(line) as SpillRow;
+        let list = people.get(r[0]);
+        if (!list) people.set(r[0], (list = []));
+        list.push(r);
+      }
+    }
+    for (const [key, rows] of people) {
+      const shard = key.slice(0, prefixLength);
+      let entries = open.get(shard);
+      if (!entries) open.set(shard, (entries = []));
+      persons++;
+      const flagged = new Set<number>();
+      const hits = findDuplicates(rows.map(([, year, code, row, status]) => ({ year, code, row, status })));
+      for (const hit of hits) {
+        const [, year, code, row] = rows[hit.index]!;
+        flagged.add(hit.index);
+        const vy = `${year}:${code}`;
+        let list = marks.get(vy);
+        if (!list) marks.set(vy, (list = []));
+        list.push({ row, others: hit.others });
+        duplicates.set(vy, (duplicates.get(vy) ?? 0) + 1);
+      }
+      if (hits.length) duplicatePersons++;
+      rows.forEach(([, year, code, row, status, amountFen, paidOn, channel, name, idNumber], i) => {
+        const record: LookupRecord = {
+          year, code, row, status, amount: formatYuan(amountFen), paidOn, channel, name, idNumber,
+          place: place(code), href: yearPath(code, year, pageOfRow(row - 1)), duplicate: flagged.has(i),
+        };
+        entries.push(toEntry(key, prefixLength, record));
+      });
+    }
+    if (prefixLength > SPILL_HEX) {
+      for (const sub of shardPrefixes(prefixLength - SPILL_HEX)) writeShard(bucket + sub);
+    } else if (bucket.slice(prefixLength) === 'f'.repeat(SPILL_HEX - prefixLength)) {
+      writeShard(bucket.slice(0, prefixLength));
+    }
+  }
+  return { marks: [...marks], duplicates: [...duplicates], persons, duplicatePersons, shardBytes };
+}
+
+/** Runs {@link finishBuckets} in a worker thread (it dies with the build). */
+function runRangeWorker(task: BucketRangeTask): Promise<BucketRangeResult> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(new URL('./lookup-range-worker.ts', import.meta.url), { workerData: task });
+    let result: BucketRangeResult | null = null;
+    worker.on('message', (m: BucketRangeResult) => (result = m));
+    worker.on('error', fail);
+    worker.on('exit', (code) => (result ? done(result) : fail(new Error(`lookup buckets ${task.from}–${task.to - 1} stopped (exit ${code}) without a result`))));
+  });
 }

@@ -7,8 +7,8 @@ import { findDuplicates } from '../../src/lib/duplicates.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeShard, findRecords, KEY_HEX, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { buildRegions } from '../../src/lib/regions.ts';
-import { LookupStage } from '../../scripts/lookup-stage.ts';
-import { tempDir } from '../helpers.ts';
+import { bucketRanges, LookupStage } from '../../scripts/lookup-stage.ts';
+import { tempDir, treeHash } from '../helpers.ts';
 
 const regions = new Map(buildRegions('regions.csv', [
   ['420583000000', '枝江市'], ['420583103000', '顾家店镇'], ['420583103201', '沙碛坪村'], ['420583103202', '青龙湖村'], ['420583104000', '董市镇'], ['420583104201', '姚家港村'],
@@ -21,7 +21,7 @@ function payment(key: string, year: number, code: string, status: PaymentCells['
 }
 
 /** Streams payments through a LookupStage in a temp dir, numbering rows per village-year like the data stage. */
-function stage(payments: PaymentCells[]) {
+async function stage(payments: PaymentCells[], jobs = 1) {
   const dir = tempDir('lookup-test-');
   const s = new LookupStage(dir, regions);
   const rows = new Map<string, number>();
@@ -31,7 +31,7 @@ function stage(payments: PaymentCells[]) {
     rows.set(k, row);
     s.add(p, row);
   }
-  const result = s.finish(params);
+  const result = await s.finish(params, [], jobs);
   const shardDir = join(dir, 'lookup', 's');
   return { dir, shardDir, result, index: JSON.parse(readFileSync(join(dir, 'lookup', 'index.json'), 'utf8')) as LookupIndex };
 }
@@ -81,9 +81,9 @@ describe('prefixLengthFor', () => {
 });
 
 describe('LookupStage', () => {
-  it('writes shards that are all exactly the same size, and every record is found in its own shard', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(hexKey, fc.constantFrom(...VILLAGES), fc.constantFrom(2024, 2025), fc.constantFrom('已到账', '未到账', '已退费') as fc.Arbitrary<PaymentCells['status']>), { minLength: 0, maxLength: 60 }), (rows) => {
-      const { shardDir, index } = stage(rows.map(([key, code, year, status]) => payment(key, year, code, status)));
+  it('writes shards that are all exactly the same size, and every record is found in its own shard', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(hexKey, fc.constantFrom(...VILLAGES), fc.constantFrom(2024, 2025), fc.constantFrom('已到账', '未到账', '已退费') as fc.Arbitrary<PaymentCells['status']>), { minLength: 0, maxLength: 60 }), async (rows) => {
+      const { shardDir, index } = await stage(rows.map(([key, code, year, status]) => payment(key, year, code, status)));
       const files = readdirSync(shardDir).sort();
       expect(files).toEqual(shardPrefixes(index.prefixLength).map((p) => `${p}.bin`));
       const sizes = new Set(files.map((f) => statSync(join(shardDir, f)).size));
@@ -98,12 +98,12 @@ describe('LookupStage', () => {
     }), { numRuns: 40 });
   });
 
-  it('cuts 256 and 4,096 shards for bigger exports, every record in exactly one shard of equal size', () => {
+  it('cuts 256 and 4,096 shards for bigger exports, every record in exactly one shard of equal size', async () => {
     for (const n of [2_000, 20_000]) {
       let seed = n;
       const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
       const payments = Array.from({ length: n }, (_, i) => payment(next() + next() + next() + next(), 2024 + (i % 3), VILLAGES[i % 3]!, '已到账'));
-      const { shardDir, index } = stage(payments);
+      const { shardDir, index } = await stage(payments);
       expect(index.prefixLength).toBe(n === 2_000 ? 2 : 3);
       const files = readdirSync(shardDir);
       expect(files).toHaveLength(16 ** index.prefixLength);
@@ -121,15 +121,15 @@ describe('LookupStage', () => {
     }
   });
 
-  it('publishes only the first 4 hex characters of a key', () => {
+  it('publishes only the first 4 hex characters of a key', async () => {
     const key = 'abcdef0123456789abcdef0123456789';
-    const { shardDir, index } = stage([payment(key, 2025, VILLAGES[0]!, '已到账')]);
+    const { shardDir, index } = await stage([payment(key, 2025, VILLAGES[0]!, '已到账')]);
     const text = gunzipSync(readFileSync(join(shardDir, `${key.slice(0, index.prefixLength)}.bin`))).toString('utf8');
     expect(text).not.toContain(key.slice(index.prefixLength, KEY_HEX + 1));
     expect(text).toContain(`"${key.slice(index.prefixLength, KEY_HEX)}"`);
   });
 
-  it('finds a 两头缴 across villages, marks both rows, and links each to its notice', () => {
+  it('finds a 两头缴 across villages, marks both rows, and links each to its notice', async () => {
     const dup = 'f00d0000000000000000000000000001';
     const payments = [
       payment('aaaa0000000000000000000000000001', 2025, VILLAGES[0]!, '已到账'),
@@ -139,7 +139,7 @@ describe('LookupStage', () => {
       // a stranger with the same published key but another masked ID: never shown to 赵**
       payment('f00d1111111111111111111111111111', 2025, VILLAGES[1]!, '已到账'),
     ];
-    const { dir, shardDir, result, index } = stage(payments);
+    const { dir, shardDir, result, index } = await stage(payments);
     expect(index.duplicatePersons).toBe(1);
     expect([...result.duplicates].sort()).toEqual([['2025:420583103201', 1], ['2025:420583104201', 1]]);
     expect(JSON.parse(readFileSync(join(dir, 'dupes', '2025', '420583103201.json'), 'utf8'))).toEqual({ year: 2025, code: '420583103201', rows: [{ row: 2, others: ['420583104201'] }] });
@@ -154,19 +154,58 @@ describe('LookupStage', () => {
     expect(findRecords(shard, dup, index.prefixLength, '420583********123X', '张*').map((r) => r.code)).toEqual(['420583103202']);
   });
 
-  it('links a row beyond the first 1,000 to its notice page', () => {
+  it('links a row beyond the first 1,000 to its notice page', async () => {
     const payments = Array.from({ length: 1001 }, (_, i) => payment(i.toString(16).padStart(32, 'a'), 2025, VILLAGES[0]!, '已到账'));
     const last = payments[1000]!.person_key!;
-    const { shardDir, index } = stage(payments);
+    const { shardDir, index } = await stage(payments);
     const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(last, index.prefixLength)}.bin`)));
     const rec = findRecords(shard, last, index.prefixLength, '420583********123X', '张*').find((r) => r.row === 1001);
     expect(rec?.href).toBe('/r/420583103201/2025/p/2/');
   });
 
-  it('is deterministic: the same payments give byte-identical shards', () => {
+  it('is deterministic: the same payments give byte-identical shards', async () => {
     const payments = Array.from({ length: 200 }, (_, i) => payment((i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(4), 2025, VILLAGES[i % 3]!, '已到账'));
-    const a = stage(payments);
-    const b = stage(payments);
+    const a = await stage(payments);
+    const b = await stage(payments);
     for (const f of readdirSync(a.shardDir)) expect(readFileSync(join(a.shardDir, f)).equals(readFileSync(join(b.shardDir, f)))).toBe(true);
+  });
+});
+
+describe('LookupStage across threads', () => {
+  it('cuts the buckets into contiguous ranges that never split a shard', () => {
+    for (const prefixLength of [1, 2, 3]) {
+      for (const jobs of [1, 2, 3, 7]) {
+        const ranges = bucketRanges(prefixLength, jobs);
+        expect(ranges).toHaveLength(jobs);
+        expect(ranges[0]![0]).toBe(0);
+        expect(ranges[ranges.length - 1]![1]).toBe(256);
+        ranges.forEach(([from, to], i) => {
+          expect(to).toBeGreaterThan(from);
+          if (i > 0) expect(from).toBe(ranges[i - 1]![1]);
+          // A shard of prefix length 1 spans 16 buckets ("a" is "a0"–"af"): a range starts at one.
+          if (prefixLength === 1) expect(from % 16).toBe(0);
+        });
+      }
+    }
+    // Never more ranges than shards.
+    expect(bucketRanges(1, 32)).toHaveLength(16);
+  });
+
+  it('writes the same shards, 两头缴 marks and index in two or three threads as in one', async () => {
+    // Keys over the whole key space, and 两头缴 of one person in two villages in each range.
+    let seed = 7;
+    const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
+    const payments = Array.from({ length: 3_000 }, (_, i) => payment(next() + next() + next() + next(), 2024 + (i % 2), VILLAGES[i % 3]!, '已到账'));
+    for (const lead of ['0', '5', '9', 'e']) {
+      const key = `${lead}${'1'.repeat(31)}`;
+      payments.push(payment(key, 2025, VILLAGES[0]!, '已到账'), payment(key, 2025, VILLAGES[2]!, '已到账'));
+    }
+    const one = await stage(payments, 1);
+    const two = await stage(payments, 2);
+    const three = await stage(payments, 3);
+    expect(one.index.duplicatePersons).toBeGreaterThanOrEqual(4);
+    expect(treeHash(two.dir)).toEqual(treeHash(one.dir));
+    expect(treeHash(three.dir)).toEqual(treeHash(one.dir));
+    expect([...two.result.duplicates].sort()).toEqual([...one.result.duplicates].sort());
   });
 });
