@@ -12,12 +12,15 @@
  * Environment: DATA_DIR (export or history folder, default: data/sample-history, made from
  * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
  * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
- * run at once, default 2), BUILD_TIMINGS (a file to write each stage's wall time to, as JSON,
+ * run at once, default 2), PAGE_JOBS (Astro builds run at once, each rendering a shard of the
+ * pages, default: one per core, at most 2; scripts/build-pages.ts), BUILD_TIMINGS (a file to write each stage's wall time to, as JSON,
  * for scripts/bench.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { buildPages } from './build-pages.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { findPublications, runPublicationStages, writeHistory } from './publications.ts';
 import { makeCorrections } from './make-corrections.ts';
@@ -52,6 +55,7 @@ function cleanNext(): void {
   rmSync(dataNext, { recursive: true, force: true });
   rmSync(distNext, { recursive: true, force: true });
   rmSync(pubsNext, { recursive: true, force: true });
+  rmSync(`${distNext}.shards`, { recursive: true, force: true });
 }
 
 /**
@@ -108,22 +112,8 @@ async function main(): Promise<number> {
   stageDone('corrections and history');
 
   process.env.SITE_DATA_DIR = dataNext;
-  const { build } = await import('astro');
-  // Astro writes its prerender bundle inside outDir only when outDir is under the working
-  // directory, else in <cwd>/.astro/.prerender/, shared by every build from this checkout:
-  // concurrent builds into other folders (tests) then load each other's chunks. A working
-  // directory of this build's own under .astro/ keeps the bundle private (and inside the
-  // project, where its imports resolve).
-  const cwd = process.cwd();
-  const buildCwd = resolve(root, '.astro', `build-${process.pid}`);
-  mkdirSync(buildCwd, { recursive: true });
-  process.chdir(buildCwd);
-  try {
-    await build({ root, outDir: distNext, logLevel: process.env.ASTRO_LOG === 'info' ? 'info' : 'warn' });
-  } finally {
-    process.chdir(cwd);
-    rmSync(buildCwd, { recursive: true, force: true });
-  }
+  const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
+  await buildPages({ outDir: distNext, jobs: pageJobs });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
   await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l) });

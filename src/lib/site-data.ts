@@ -8,6 +8,7 @@ import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, ty
 import type { DupesFile } from './duplicates.ts';
 import type { LookupIndex } from './lookup.ts';
 import { parsePendingCsv, type PendingRow } from './pending.ts';
+import { parsePageShard, shardFilter, type ShardFilter } from './page-shards.ts';
 import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from './publications.ts';
 
 const dir = resolve(process.env.SITE_DATA_DIR ?? '.data');
@@ -41,6 +42,17 @@ export function getRegionMap(): Map<string, PublishedRegion> {
   let m = cache.get('#regionMap') as Map<string, PublishedRegion> | undefined;
   if (!m) cache.set('#regionMap', (m = new Map(getRegions().map((r) => [r.code, r]))));
   return m;
+}
+
+/**
+ * The pages this build renders: all of them, or with PAGE_SHARD=k/n one shard's
+ * (src/lib/page-shards.ts; scripts/build-pages.ts runs the shards and stitches them).
+ * Every getStaticPaths filters with it.
+ */
+export function pageShard(): ShardFilter {
+  let f = cache.get('#pageShard') as ShardFilter | undefined;
+  if (!f) cache.set('#pageShard', (f = shardFilter(getRegions(), parsePageShard(process.env.PAGE_SHARD))));
+  return f;
 }
 
 /** Figures of one region in one coverage year (not cached: pages read their own). */

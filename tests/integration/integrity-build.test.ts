@@ -3,7 +3,8 @@
  * - a site built from two hand-made publications (tests/fixtures/publications) shows on
  *   every notice, and every version page, the content hash recomputed from its CSV
  *   download; lists the corrections; feeds them; its manifest describes every data file;
- * - two builds of the same inputs give byte-identical sites;
+ * - two builds of the same inputs give byte-identical sites, however many page shards
+ *   rendered them;
  * - a build killed during the Astro step, a failing publication, or a build killed in the
  *   middle of the swap leaves the previously published site as it was.
  */
@@ -21,12 +22,12 @@ import type { VersionedNotice } from '../../src/lib/publications.ts';
 const root = resolve(import.meta.dirname, '../..');
 const BUILD_TIMEOUT = 300_000;
 
-function env(out: string, dataDir: string): NodeJS.ProcessEnv {
-  return { ...process.env, DATA_DIR: dataDir, DIST_DIR: join(out, 'dist'), SITE_DATA_DIR: join(out, 'data') };
+function env(out: string, dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, DATA_DIR: dataDir, DIST_DIR: join(out, 'dist'), SITE_DATA_DIR: join(out, 'data'), ...extra };
 }
 
-function build(dataDir: string, out: string) {
-  return spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, encoding: 'utf8', env: env(out, dataDir), maxBuffer: 64 << 20 });
+function build(dataDir: string, out: string, extra: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, encoding: 'utf8', env: env(out, dataDir, extra), maxBuffer: 64 << 20 });
 }
 
 const pageHash = (html: string): string | undefined => /id="content-hash"[^>]*>([0-9a-f]{64})</.exec(html)?.[1];
@@ -38,7 +39,8 @@ describe('a site built from two publications', () => {
   const read = (...p: string[]): string => readFileSync(join(dist, ...p), 'utf8');
 
   beforeAll(() => {
-    const r = build(fixture('publications'), out);
+    // Three page shards for two townships: one shard renders only the pages every shard renders.
+    const r = build(fixture('publications'), out, { PAGE_JOBS: '3' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, BUILD_TIMEOUT);
 
@@ -128,9 +130,10 @@ describe('a site built from two publications', () => {
     expect(read('robots.txt')).toContain('Sitemap: https://gongshi.example.cn/sitemap.xml');
   });
 
-  it('is rebuilt byte for byte from the same inputs, whatever the output folder', () => {
+  it('is rebuilt byte for byte from the same inputs, whatever the output folder and the number of page shards', () => {
     const again = tempDir('gongshi-integrity-again-');
-    const r = build(fixture('publications'), again);
+    // One Astro build of every page, against the three stitched shards of the first build.
+    const r = build(fixture('publications'), again, { PAGE_JOBS: '1' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const a = treeHash(dist);
     const b = treeHash(join(again, 'dist'));
@@ -156,6 +159,9 @@ describe('atomic publish', () => {
     let log = '';
     let killed = false;
     const distNext = join(out, 'dist.next');
+    // Page shards render into dist.next.shards/ and are stitched into dist.next at the end.
+    const shards = `${distNext}.shards`;
+    const writing = (): boolean => [distNext, shards].some((d) => existsSync(d) && readdirSync(d, { recursive: true }).some((f) => String(f).endsWith('.html')));
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     child.stderr.on('data', (b: Buffer) => (log += b.toString()));
     child.stdout.on('data', (b: Buffer) => {
@@ -165,8 +171,7 @@ describe('atomic publish', () => {
       // The Astro step has started: kill the whole build as soon as it has written pages.
       const started = Date.now();
       const poll = setInterval(() => {
-        const writing = existsSync(distNext) && readdirSync(distNext).length > 0;
-        if (writing || Date.now() - started > 120_000) {
+        if (writing() || Date.now() - started > 120_000) {
           clearInterval(poll);
           process.kill(-child.pid!, 'SIGKILL');
         }
@@ -174,7 +179,7 @@ describe('atomic publish', () => {
     });
     expect(await exited, log).toBe('SIGKILL');
     expect(log).not.toContain('网站已生成');
-    expect(existsSync(distNext)).toBe(true); // it was killed half-way, with a half-written site
+    expect(writing()).toBe(true); // it was killed half-way, with a half-written site
     expect(snapshot()).toEqual(before);
   }, BUILD_TIMEOUT);
 

@@ -3,10 +3,10 @@
  * site's top region) or of one township. Dates are publication dates, never the clock.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getFeed, getFeedCodes, getMeta } from '../../lib/site-data.ts';
+import { getFeed, getFeedCodes, getMeta, pageShard } from '../../lib/site-data.ts';
 import { renderAtom } from '../../lib/feeds.ts';
 
-export const getStaticPaths = (() => getFeedCodes().map((code) => ({ params: { code } }))) satisfies GetStaticPaths;
+export const getStaticPaths = (() => getFeedCodes().filter((code) => pageShard().region(code)).map((code) => ({ params: { code } }))) satisfies GetStaticPaths;
 
 /** The feed's XML. */
 export const GET: APIRoute = ({ params, site }) => {

@@ -4,12 +4,12 @@
  * added so Excel on Chinese Windows opens it correctly; the ingest accepts it.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getRegions, getRowsCsv } from '../../../lib/site-data.ts';
+import { getRegions, getRowsCsv, pageShard } from '../../../lib/site-data.ts';
 import { toCsv } from '../../../lib/publish.ts';
 
 export const getStaticPaths = (() =>
   getRegions()
-    .filter((r) => r.level === 'village')
+    .filter((r) => r.level === 'village' && pageShard().region(r.code))
     .flatMap((r) => r.years.map((year) => ({ params: { year: String(year), code: r.code } })))) satisfies GetStaticPaths;
 
 /** The CSV file; a village-year with 应参保人数 but no payments gets the header alone. */

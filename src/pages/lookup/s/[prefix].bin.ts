@@ -5,11 +5,11 @@
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { shardPrefixes } from '../../../lib/lookup.ts';
-import { getLookupIndex, getLookupShard } from '../../../lib/site-data.ts';
+import { getLookupIndex, getLookupShard, pageShard } from '../../../lib/site-data.ts';
 
 export const getStaticPaths = (() => {
   const index = getLookupIndex();
-  return index ? shardPrefixes(index.prefixLength).map((prefix) => ({ params: { prefix } })) : [];
+  return index ? shardPrefixes(index.prefixLength).filter((_, i) => pageShard().spread(i)).map((prefix) => ({ params: { prefix } })) : [];
 }) satisfies GetStaticPaths;
 
 /** The shard's bytes as the data stage wrote them. */

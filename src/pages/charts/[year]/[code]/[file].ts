@@ -3,6 +3,7 @@
  * behind the chart and the chart itself as a standalone SVG file.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
+import { pageShard } from '../../../../lib/site-data.ts';
 import { buildChart, chartIds, regionYears } from '../../../../lib/charts/catalog.ts';
 import { figureCsv, figureJson } from '../../../../lib/charts/figure.ts';
 import { siteChartSource } from '../../../../lib/charts/site-source.ts';
@@ -11,7 +12,7 @@ import { CHART_FILE_TYPES } from '../../../../lib/charts/urls.ts';
 
 export const getStaticPaths = (() => {
   const src = siteChartSource();
-  return regionYears(src).flatMap(({ code, year }) =>
+  return regionYears(src).filter(({ code }) => pageShard().region(code)).flatMap(({ code, year }) =>
     chartIds(src, code, year).flatMap((id) => CHART_FILE_TYPES.map((ext) => ({ params: { year: String(year), code, file: `${id}.${ext}` } }))));
 }) satisfies GetStaticPaths;
 

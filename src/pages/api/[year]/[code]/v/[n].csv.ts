@@ -4,11 +4,11 @@
  * checked the same way (src/pages/about/verify.mdx).
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getVersionedNotices, getVersionRowsCsv } from '../../../../../lib/site-data.ts';
+import { getVersionedNotices, getVersionRowsCsv, pageShard } from '../../../../../lib/site-data.ts';
 import { toCsv } from '../../../../../lib/publish.ts';
 
 export const getStaticPaths = (() =>
-  getVersionedNotices().flatMap((v) => v.rows.map((_, i) => ({ params: { year: String(v.year), code: v.code, n: String(i + 1) } })))) satisfies GetStaticPaths;
+  getVersionedNotices().filter((v) => pageShard().region(v.code)).flatMap((v) => v.rows.map((_, i) => ({ params: { year: String(v.year), code: v.code, n: String(i + 1) } })))) satisfies GetStaticPaths;
 
 /** The CSV file of that version, with a BOM for Excel like the current download. */
 export const GET: APIRoute = ({ params }) => {

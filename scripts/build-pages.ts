@@ -1,0 +1,112 @@
+/**
+ * The pages stage: Astro renders the site from the data stage's output (SITE_DATA_DIR), in
+ * `jobs` shards at once (src/lib/page-shards.ts), each an Astro build in a process of its
+ * own, and the shards' folders are stitched into one site. The stitched site is the same,
+ * byte for byte, as one build of every page (tested).
+ *
+ *   node scripts/build-pages.ts --out DIR [--shard k/n]       one shard (or the whole site)
+ *   node scripts/build-pages.ts --stitch --out DIR SHARD…     stitch shard folders into DIR
+ *
+ * The two commands are how shards run as separate jobs (several machines, a CI matrix):
+ * see the README, "Building a province in shards".
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parsePageShard } from '../src/lib/page-shards.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** Renders one shard (null: every page) into `outDir`, in this process. */
+export async function renderShard(outDir: string, shard: string | null): Promise<void> {
+  parsePageShard(shard ?? undefined); // a malformed value stops here, before Astro starts
+  if (shard) process.env.PAGE_SHARD = shard;
+  else delete process.env.PAGE_SHARD;
+  const { build } = await import('astro');
+  // Astro writes its prerender bundle inside outDir only when outDir is under the working
+  // directory, else in <cwd>/.astro/.prerender/, shared by every build from this checkout:
+  // concurrent builds into other folders (tests, shards) then load each other's chunks. A
+  // working directory of this build's own under .astro/ keeps the bundle private (and
+  // inside the project, where its imports resolve).
+  const cwd = process.cwd();
+  const buildCwd = resolve(root, '.astro', `build-${process.pid}`);
+  mkdirSync(buildCwd, { recursive: true });
+  process.chdir(buildCwd);
+  try {
+    await build({ root, outDir, logLevel: process.env.ASTRO_LOG === 'info' ? 'info' : 'warn' });
+  } finally {
+    process.chdir(cwd);
+    rmSync(buildCwd, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves everything of `from` into `into`: a file or folder `into` lacks is moved whole (one
+ * rename); a file both have must be the same bytes (pages every shard renders), else the
+ * shards disagree and the stitch stops. Returns the number of such shared files.
+ */
+export function mergeTree(from: string, into: string, rel = ''): number {
+  let shared = 0;
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, entry.name);
+    const dst = join(into, entry.name);
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    if (!existsSync(dst)) {
+      renameSync(src, dst);
+    } else if (entry.isDirectory() && statSync(dst).isDirectory()) {
+      shared += mergeTree(src, dst, path);
+    } else if (entry.isFile() && statSync(dst).isFile() && readFileSync(src).equals(readFileSync(dst))) {
+      shared++;
+    } else {
+      throw new Error(`页面分片的输出不一致：${path}（同一文件在两个分片中内容不同）`);
+    }
+  }
+  return shared;
+}
+
+/** Stitches shard folders into `outDir` (which must not exist): the first becomes it, the others are merged in, then removed. */
+export function stitchShards(shardDirs: readonly string[], outDir: string): void {
+  if (existsSync(outDir)) throw new Error(`${outDir} already exists: stitch into a new folder`);
+  if (!shardDirs.length) throw new Error('no shard folders to stitch');
+  renameSync(shardDirs[0]!, outDir);
+  for (const dir of shardDirs.slice(1)) {
+    mergeTree(dir, outDir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs this script for one shard in a child process; resolves when it succeeded. */
+function runShardProcess(outDir: string, shard: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'build-pages.ts'), '--out', outDir, '--shard', shard], { stdio: 'inherit', env: process.env });
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`页面分片 ${shard} 生成失败（退出码 ${code}）`))));
+  });
+}
+
+/**
+ * Renders the site into `outDir` with `jobs` Astro builds at once (each a process: Astro's
+ * build is single-threaded), then stitches them. One job renders every page in one process.
+ */
+export async function buildPages(opts: { outDir: string; jobs: number }): Promise<void> {
+  const jobs = Math.max(1, Math.floor(opts.jobs));
+  const shardsDir = `${opts.outDir}.shards`;
+  rmSync(shardsDir, { recursive: true, force: true });
+  const dirs = Array.from({ length: jobs }, (_, k) => join(shardsDir, String(k)));
+  try {
+    if (jobs === 1) await renderShard(dirs[0]!, null);
+    else await Promise.all(dirs.map((dir, k) => runShardProcess(dir, `${k}/${jobs}`)));
+    stitchShards(dirs, opts.outDir);
+  } finally {
+    rmSync(shardsDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' }, shard: { type: 'string' }, stitch: { type: 'boolean', default: false } } });
+  if (!values.out) throw new Error('usage: build-pages.ts --out DIR [--shard k/n] | --stitch --out DIR SHARD…');
+  const outDir = resolve(values.out);
+  if (values.stitch) stitchShards(positionals.map((p) => resolve(p)), outDir);
+  else await renderShard(outDir, values.shard ?? null);
+}
