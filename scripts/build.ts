@@ -4,6 +4,7 @@
  * the previous `dist/` (and `.data/`) untouched.
  *
  *   DATA_DIR=/path/to/export npm run build
+ *   DATA_DIR=/path/to/export node scripts/build.ts --data-only    the data stage and history only
  *
  * DATA_DIR is one export folder, or a history folder with `publications/<id>/` (each a
  * full export, id = publication date): the data stage runs once per publication, the
@@ -32,6 +33,8 @@ const dataDir = resolve(process.env.DATA_DIR ?? resolve(root, 'data/sample-histo
 const dataOut = resolve(process.env.SITE_DATA_DIR ?? resolve(root, '.data'));
 const distOut = resolve(process.env.DIST_DIR ?? resolve(root, 'dist'));
 const dataNext = `${dataOut}.next`;
+/** `--data-only`: stop after the data stage and the history, and publish SITE_DATA_DIR alone (for page jobs). */
+const dataOnly = process.argv.includes('--data-only');
 const distNext = `${distOut}.next`;
 /** Each publication's data stage output before it is moved into dataNext. */
 const pubsNext = `${dataOut}.next-publications`;
@@ -110,6 +113,13 @@ async function main(): Promise<number> {
   if (sources.length > 1) console.log(`比较 ${sources.length} 次发布用时 ${((performance.now() - tHistory) / 1000).toFixed(1)} 秒`);
   console.log(`数据处理用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
   stageDone('corrections and history');
+  if (dataOnly) {
+    // For builds in separate jobs (README, "Building in shards"): page jobs read this folder.
+    swapIn(dataNext, dataOut);
+    rmSync(`${dataOut}.old`, { recursive: true, force: true });
+    console.log(`数据已生成：${dataOut}。总用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
+    return 0;
+  }
 
   process.env.SITE_DATA_DIR = dataNext;
   const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
