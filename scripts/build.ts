@@ -13,9 +13,9 @@
  * Environment: DATA_DIR (export or history folder, default: data/sample-history, made from
  * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
  * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
- * run at once, default 2), PAGE_JOBS (Astro builds run at once, each rendering a shard of the
- * pages, default: one per core, at most 2; scripts/build-pages.ts), BUILD_TIMINGS (a file to write each stage's wall time to, as JSON,
- * for scripts/bench.ts).
+ * run at once, default 2), PAGE_JOBS (Astro builds run at once, each rendering a shard of
+ * the pages, default: one per core, at most 2; scripts/build-pages.ts), BUILD_TIMINGS (a
+ * file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -81,6 +81,8 @@ function recoverSwap(out: string): void {
 }
 
 async function main(): Promise<number> {
+  const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
+  if (!Number.isInteger(pageJobs) || pageJobs < 1) throw new Error(`PAGE_JOBS 应为正整数，而不是 "${process.env.PAGE_JOBS}"`);
   recoverSwap(distOut);
   recoverSwap(dataOut);
   cleanNext();
@@ -122,7 +124,6 @@ async function main(): Promise<number> {
   }
 
   process.env.SITE_DATA_DIR = dataNext;
-  const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
   await buildPages({ outDir: distNext, jobs: pageJobs });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
