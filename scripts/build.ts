@@ -14,7 +14,8 @@
  * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
  * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
  * run at once, default 2), PAGE_JOBS (Astro builds run at once, each rendering a shard of
- * the pages, default: one per core, at most 2; scripts/build-pages.ts), BUILD_TIMINGS (a
+ * the pages, default: one per core, at most 2; scripts/build-pages.ts), SEARCH_JOBS (county
+ * search bundles built at once, same default; scripts/search-index.ts), BUILD_TIMINGS (a
  * file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,8 @@ function recoverSwap(out: string): void {
 async function main(): Promise<number> {
   const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
   if (!Number.isInteger(pageJobs) || pageJobs < 1) throw new Error(`PAGE_JOBS 应为正整数，而不是 "${process.env.PAGE_JOBS}"`);
+  const searchJobs = process.env.SEARCH_JOBS ? Number(process.env.SEARCH_JOBS) : undefined;
+  if (searchJobs !== undefined && (!Number.isInteger(searchJobs) || searchJobs < 1)) throw new Error(`SEARCH_JOBS 应为正整数，而不是 "${process.env.SEARCH_JOBS}"`);
   recoverSwap(distOut);
   recoverSwap(dataOut);
   cleanNext();
@@ -127,7 +130,7 @@ async function main(): Promise<number> {
   await buildPages({ outDir: distNext, jobs: pageJobs });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
-  await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l) });
+  await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l), jobs: searchJobs });
   stageDone('search index');
   // Manifest and sitemap last: they list and hash the files exactly as they will be served.
   await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });

@@ -3,19 +3,25 @@
  * src/lib/search-shards.ts): the site bundle at `{siteDir}/pagefind/` and one bundle per
  * county at `{siteDir}/pagefind/county/{code}/`, listed in `pagefind/shards.json` for the
  * search page. Bundles are built one after the other, each in a fresh Pagefind process, so
- * memory follows the largest county, not the province. `scripts/build.ts` runs it after the
- * Astro build, before the swap, so a failed index leaves the published site untouched.
+ * memory follows the largest county, not the province; the county bundles are shared out
+ * between `jobs` such sequences at once (default: one per core, at most 2), the others in
+ * child processes of this script. `scripts/build.ts` runs it after the Astro build, before
+ * the swap, so a failed index leaves the published site untouched.
  *
  *   node scripts/search-index.ts [siteDir] [dataDir]     re-index a built site (default dist/ .data/)
+ *   node scripts/search-index.ts --counties C,C… siteDir  those county bundles only (used by the above)
  *
  * Only pages that mark a `data-pagefind-body` are indexed (notice and region pages,
  * MDX articles), and of those only what is inside it; payment tables carry
  * `data-pagefind-ignore`. A county's pages are given to Pagefind without their payment
  * tables (the same index, several times faster: tests/integration/search.test.ts).
  */
+import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as pagefind from 'pagefind';
 import type { PublishedRegion } from '../src/lib/publish.ts';
 import { SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
@@ -61,6 +67,8 @@ export interface SearchIndexOptions {
   /** The data stage's output the site was built from (its regions.json). */
   dataDir: string;
   log?: (line: string) => void;
+  /** County bundles built at once (default: one per core, at most 2). */
+  jobs?: number;
 }
 
 interface PagefindResponse {
@@ -153,8 +161,43 @@ async function indexBundle(siteDir: string, pages: BundlePages, outputPath: stri
   }
 }
 
+/**
+ * Shares bundles out into `n` groups of about equal pages (largest first, each to the
+ * group with the fewest pages so far), each group in code order. Empty groups are dropped.
+ */
+export function shareOut(bundles: ReadonlyArray<{ code: string; weight: number }>, n: number): string[][] {
+  const groups = Array.from({ length: n }, () => ({ weight: 0, codes: [] as string[] }));
+  const bySize = [...bundles].sort((a, b) => b.weight - a.weight || (a.code < b.code ? -1 : 1));
+  for (const b of bySize) {
+    const g = groups.reduce((min, x) => (x.weight < min.weight ? x : min));
+    g.weight += b.weight;
+    g.codes.push(b.code);
+  }
+  return groups.filter((g) => g.codes.length > 0).map((g) => g.codes.sort());
+}
+
+/** Builds county bundles one after the other, in this process; returns their page counts. */
+async function indexCounties(siteDir: string, counties: ReadonlyArray<{ code: string; files: string[] }>): Promise<number[]> {
+  const counts: number[] = [];
+  for (const { code, files } of counties) {
+    counts.push(await indexBundle(siteDir, { files }, join(siteDir, 'pagefind', shardPath(code)), [...UNUSED_UI_FILES, ...UNUSED_IN_COUNTY]));
+  }
+  return counts;
+}
+
+/** {@link indexCounties} in a child process running this script (its own Pagefind process). */
+function indexCountiesInChild(siteDir: string, codes: readonly string[]): Promise<number[]> {
+  return new Promise((done, fail) => {
+    const child = fork(import.meta.filename, ['--counties', codes.join(','), siteDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let counts: number[] | null = null;
+    child.on('message', (m) => (counts = m as number[]));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 && counts ? done(counts) : fail(new Error(`搜索索引生成失败：县级分包（${codes.join('、')}）的子进程退出码 ${code}`))));
+  });
+}
+
 /** Indexes `siteDir` in Chinese, one bundle for the site and one per county, and writes `siteDir/pagefind/`. */
-export async function buildSearchIndex({ siteDir, dataDir, log = () => {} }: SearchIndexOptions): Promise<SearchIndexResult> {
+export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs: jobsOpt }: SearchIndexOptions): Promise<SearchIndexResult> {
   const t0 = performance.now();
   const outputPath = join(siteDir, 'pagefind');
   const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
@@ -167,24 +210,39 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {} }: Sea
   rmSync(outputPath, { recursive: true, force: true });
   // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
   const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
-  for (const shard of shards.shards) {
-    const files = shardFiles(siteDir, regionDirs, shard.code);
-    counts.push(await indexBundle(siteDir, { files }, join(outputPath, shardPath(shard.code)), [...UNUSED_UI_FILES, ...UNUSED_IN_COUNTY]));
-  }
+  const files = new Map(shards.shards.map((s) => [s.code, shardFiles(siteDir, regionDirs, s.code)]));
+  const jobs = Math.max(1, Math.min(jobsOpt ?? Math.min(2, availableParallelism()), shards.shards.length));
+  const groups = shareOut(shards.shards.map((s) => ({ code: s.code, weight: files.get(s.code)!.length })), jobs);
+  // Each bundle depends only on its own pages, so the groups run at once: the last in this
+  // process, the others in child processes, each with a Pagefind process of its own.
+  const last = groups.pop() ?? [];
+  const results = await Promise.all([
+    ...groups.map((codes) => indexCountiesInChild(siteDir, codes)),
+    indexCounties(siteDir, last.map((code) => ({ code, files: files.get(code)! }))),
+  ]);
+  counts.push(...results.flat());
   writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
-  const files = walk(outputPath);
-  const bytes = files.reduce((s, f) => s + f.bytes, 0);
+  const written = walk(outputPath);
+  const bytes = written.reduce((s, f) => s + f.bytes, 0);
   const pages = counts.reduce((s, n) => s + n, 0);
   const ms = performance.now() - t0;
-  log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个，最大 ${Math.max(...counts)} 页），${files.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
-  return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: files.length, bytes, ms };
+  log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个，最大 ${Math.max(...counts)} 页），${written.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
+  return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: written.length, bytes, ms };
 }
 
 if (import.meta.main) {
-  const siteDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..', 'dist'));
-  const dataDir = resolve(process.argv[3] ?? resolve(import.meta.dirname, '..', '.data'));
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { counties: { type: 'string' } } });
   try {
-    await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l) });
+    if (values.counties !== undefined) {
+      const siteDir = resolve(positionals[0]!);
+      const regionDirs = readdirSync(join(siteDir, 'r'));
+      const counts = await indexCounties(siteDir, values.counties.split(',').map((code) => ({ code, files: shardFiles(siteDir, regionDirs, code) })));
+      process.send?.(counts);
+    } else {
+      const siteDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '..', 'dist'));
+      const dataDir = resolve(positionals[1] ?? resolve(import.meta.dirname, '..', '.data'));
+      await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l) });
+    }
   } catch (err) {
     console.error((err as Error).message);
     process.exitCode = 1;

@@ -3,15 +3,15 @@
  * generated Pagefind bundle, run in Node exactly as the search page runs them. Expected
  * results are derived from the published data (regions.json, stats files), not typed in.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as pagefind from 'pagefind';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPagefind, type NodePagefind } from '../../scripts/pagefind-node.ts';
-import { SEARCH_LANGUAGE, shardFiles } from '../../scripts/search-index.ts';
+import { buildSearchIndex, SEARCH_LANGUAGE, shardFiles } from '../../scripts/search-index.ts';
 import { SHARDS_FILE, shardPath, type ShardIndex } from '../../src/lib/search-client.ts';
 import { shardGlob, withoutPaymentTable } from '../../src/lib/search-shards.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, treeHash } from '../helpers.ts';
 import type { PublishedRegion, StatsFile } from '../../src/lib/publish.ts';
 import { FILTER, KIND_LABELS, META, SORT } from '../../src/lib/search-filters.ts';
 import { nameSortValue } from '../../src/lib/search-terms.ts';
@@ -233,6 +233,35 @@ describe('bundles', () => {
     const cut = files.filter((f) => { const html = readFileSync(join(site.dist, f), 'utf8'); return withoutPaymentTable(html).length < html.length; });
     expect(cut.length).toBe(regions.filter((r) => r.level === 'village').reduce((s, r) => s + r.years.length, 0));
   });
+});
+
+describe('county bundles built at once', () => {
+  it('are the same bytes whether built one after the other or in two processes at once', async () => {
+    // A site of two counties: the sample's, and a copy of its townships and villages under a
+    // second county code.
+    const work = tempDir('gongshi-search-jobs-');
+    const siteDir = join(work, 'one');
+    const dataDir = join(work, 'data');
+    mkdirSync(join(siteDir, 'r'), { recursive: true });
+    mkdirSync(dataDir);
+    const other = (code: string): string => `420582${code.slice(6)}`;
+    for (const dir of readdirSync(join(site.dist, 'r'))) {
+      cpSync(join(site.dist, 'r', dir), join(siteDir, 'r', dir), { recursive: true });
+      if (!dir.endsWith('000000')) cpSync(join(site.dist, 'r', dir), join(siteDir, 'r', other(dir)), { recursive: true });
+    }
+    const copies = regions.filter((r) => !r.code.endsWith('000000')).map((r) => ({ ...r, code: other(r.code), parent: r.parent && !r.parent.endsWith('000000') ? other(r.parent) : '420582000000' }));
+    const county = { ...regions.find((r) => r.level === 'county')!, code: '420582000000', name: '当阳市', children: [] };
+    writeFileSync(join(dataDir, 'regions.json'), JSON.stringify([...regions, county, ...copies]));
+    const twoDir = join(work, 'two');
+    cpSync(siteDir, twoDir, { recursive: true });
+    const one = await buildSearchIndex({ siteDir, dataDir, jobs: 1 });
+    const two = await buildSearchIndex({ siteDir: twoDir, dataDir, jobs: 2 });
+    expect(two.bundles).toBe(3);
+    expect(two.pages).toBe(one.pages);
+    const [a, b] = [treeHash(join(siteDir, 'pagefind')), treeHash(join(twoDir, 'pagefind'))];
+    expect(Object.keys(a).some((f) => f.startsWith('/county/420582000000/'))).toBe(true);
+    expect(Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k])).toEqual([]);
+  }, 120_000);
 });
 
 describe('what is not indexed', () => {

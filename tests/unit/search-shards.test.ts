@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { levelOf, parentOf } from '../../src/lib/contract.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import { isSiteLevel, SITE_GLOB, shardGlob, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../../src/lib/search-shards.ts';
+import { shareOut } from '../../scripts/search-index.ts';
 
 /** Regions as regions.json has them (level and parent from the code). */
 function regions(list: Array<[code: string, name: string]>): PublishedRegion[] {
@@ -89,5 +90,17 @@ describe('withoutPaymentTable', () => {
   it('leaves a page without one (or with an unclosed one) as it is', () => {
     expect(withoutPaymentTable('<table class="tt"></table>')).toBe('<table class="tt"></table>');
     expect(withoutPaymentTable('<table class="nt"><tr>')).toBe('<table class="nt"><tr>');
+  });
+});
+
+describe('shareOut', () => {
+  it('shares bundles out into groups of about equal pages, each in code order', () => {
+    const bundles = [['420501', 900], ['420502', 100], ['420503', 500], ['420504', 450], ['420505', 50]].map(([code, weight]) => ({ code: code as string, weight: weight as number }));
+    // Largest first, each to the lightest group: 900 → A; 500 → B; 450 → B (950); 100 → A (1000); 50 → B.
+    expect(shareOut(bundles, 2)).toEqual([['420501', '420502'], ['420503', '420504', '420505']]);
+    expect(shareOut(bundles, 1)).toEqual([bundles.map((b) => b.code)]);
+    // More groups than bundles: no empty group.
+    expect(shareOut(bundles.slice(0, 2), 4)).toEqual([['420501'], ['420502']]);
+    expect(shareOut([], 2)).toEqual([]);
   });
 });
