@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
@@ -21,6 +20,7 @@ import { partOf } from '../src/lib/parts.ts';
 import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
+import { workerResult } from './worker-result.ts';
 
 /** Where the data stage reads and writes, and how it reports. */
 export interface DataStageOptions {
@@ -351,15 +351,9 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   return { villages: acc.villages(), maxPaid, reports, errors: issues.errors, warnings: issues.warnings, shown: issues.shown, spill: lookup.spill() };
 }
 
-/** Runs {@link ingestPart} in a worker thread (it dies with the build). */
+/** Runs {@link ingestPart} in a worker thread. */
 function runPartWorker(o: PartOptions): Promise<PartResult> {
-  return new Promise((done, fail) => {
-    const worker = new Worker(new URL('./data-part-worker.ts', import.meta.url), { workerData: o });
-    let result: PartResult | null = null;
-    worker.on('message', (m: PartResult) => (result = m));
-    worker.on('error', fail);
-    worker.on('exit', (code) => (result ? done(result) : fail(new Error(`data stage part ${o.part} stopped (exit ${code}) without a result`))));
-  });
+  return workerResult<PartResult>(new URL('./data-part-worker.ts', import.meta.url), o, `data stage part ${o.part}`);
 }
 
 if (import.meta.main) {

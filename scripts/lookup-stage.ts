@@ -13,7 +13,6 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
@@ -23,6 +22,7 @@ import { pageOfRow, yearPath } from '../src/lib/notice.ts';
 import { formatYuan } from '../src/lib/publish.ts';
 import type { Region } from '../src/lib/regions.ts';
 import type { TokenParams } from '../src/lib/token.ts';
+import { workerResult } from './worker-result.ts';
 
 /** A spilled payment: key, year, village, 序号, status, fen, date, channel, masked name, masked ID. */
 type SpillRow = [key: string, year: number, code: string, row: number, status: string, amountFen: number, paidOn: string, channel: string, name: string, idNumber: string];
@@ -267,13 +267,7 @@ export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
   return { marks: [...marks], duplicates: [...duplicates], persons, duplicatePersons, shardBytes };
 }
 
-/** Runs {@link finishBuckets} in a worker thread (it dies with the build). */
+/** Runs {@link finishBuckets} in a worker thread. */
 function runRangeWorker(task: BucketRangeTask): Promise<BucketRangeResult> {
-  return new Promise((done, fail) => {
-    const worker = new Worker(new URL('./lookup-range-worker.ts', import.meta.url), { workerData: task });
-    let result: BucketRangeResult | null = null;
-    worker.on('message', (m: BucketRangeResult) => (result = m));
-    worker.on('error', fail);
-    worker.on('exit', (code) => (result ? done(result) : fail(new Error(`lookup buckets ${task.from}–${task.to - 1} stopped (exit ${code}) without a result`))));
-  });
+  return workerResult<BucketRangeResult>(new URL('./lookup-range-worker.ts', import.meta.url), task, `lookup buckets ${task.from}–${task.to - 1}`);
 }
