@@ -121,7 +121,11 @@ export class LookupStage {
     const marks = new Map<string, DuplicateMark[]>();
     const duplicates = new Map<string, number>();
     for (const r of results) {
-      for (const [vy, list] of r.marks) marks.set(vy, [...(marks.get(vy) ?? []), ...list]);
+      for (const [vy, list] of r.marks) {
+        const all = marks.get(vy);
+        if (all) all.push(...list);
+        else marks.set(vy, list);
+      }
       for (const [vy, n] of r.duplicates) duplicates.set(vy, (duplicates.get(vy) ?? 0) + n);
     }
     const shardBytes = Math.max(...results.map((r) => r.shardBytes));

@@ -9,7 +9,7 @@
  * the swap, so a failed index leaves the published site untouched.
  *
  *   node scripts/search-index.ts [siteDir] [dataDir]     re-index a built site (default dist/ .data/)
- *   node scripts/search-index.ts --counties C,C… siteDir  those county bundles only (used by the above)
+ *   node scripts/search-index.ts --child                  county bundles sent by the above (IPC)
  *
  * Only pages that mark a `data-pagefind-body` are indexed (notice and region pages,
  * MDX articles), and of those only what is inside it; payment tables carry
@@ -185,14 +185,21 @@ async function indexCounties(siteDir: string, counties: ReadonlyArray<{ code: st
   return counts;
 }
 
+/** What a child process of this script indexes: county bundles and their pages, already listed. */
+interface ChildTask {
+  siteDir: string;
+  counties: Array<{ code: string; files: string[] }>;
+}
+
 /** {@link indexCounties} in a child process running this script (its own Pagefind process). */
-function indexCountiesInChild(siteDir: string, codes: readonly string[]): Promise<number[]> {
+function indexCountiesInChild(task: ChildTask): Promise<number[]> {
   return new Promise((done, fail) => {
-    const child = fork(import.meta.filename, ['--counties', codes.join(','), siteDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(import.meta.filename, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let counts: number[] | null = null;
     child.on('message', (m) => (counts = m as number[]));
     child.on('error', fail);
-    child.on('exit', (code) => (code === 0 && counts ? done(counts) : fail(new Error(`搜索索引生成失败：县级分包（${codes.join('、')}）的子进程退出码 ${code}`))));
+    child.on('exit', (code) => (code === 0 && counts ? done(counts) : fail(new Error(`搜索索引生成失败：县级分包（${task.counties.map((c) => c.code).join('、')}）的子进程退出码 ${code}`))));
+    child.send(task);
   });
 }
 
@@ -217,7 +224,7 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs:
   // process, the others in child processes, each with a Pagefind process of its own.
   const last = groups.pop() ?? [];
   const results = await Promise.all([
-    ...groups.map((codes) => indexCountiesInChild(siteDir, codes)),
+    ...groups.map((codes) => indexCountiesInChild({ siteDir, counties: codes.map((code) => ({ code, files: files.get(code)! })) })),
     indexCounties(siteDir, last.map((code) => ({ code, files: files.get(code)! }))),
   ]);
   counts.push(...results.flat());
@@ -231,13 +238,13 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs:
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { counties: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'boolean', default: false } } });
   try {
-    if (values.counties !== undefined) {
-      const siteDir = resolve(positionals[0]!);
-      const regionDirs = readdirSync(join(siteDir, 'r'));
-      const counts = await indexCounties(siteDir, values.counties.split(',').map((code) => ({ code, files: shardFiles(siteDir, regionDirs, code) })));
-      process.send?.(counts);
+    if (values.child) {
+      const task = await new Promise<ChildTask>((done) => process.once('message', (m) => done(m as ChildTask)));
+      const counts = await indexCounties(task.siteDir, task.counties);
+      // The channel closes once the counts are sent, and the process ends.
+      process.send!(counts, () => process.disconnect?.());
     } else {
       const siteDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '..', 'dist'));
       const dataDir = resolve(positionals[1] ?? resolve(import.meta.dirname, '..', '.data'));
