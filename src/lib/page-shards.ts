@@ -12,6 +12,7 @@
  * checking the copies are the same bytes.
  */
 import type { PublishedRegion } from './publish.ts';
+import { isSiteLevel } from './search-shards.ts';
 
 /** The k-th (from 0) of n shards. */
 export interface PageShard {
@@ -31,7 +32,7 @@ export function parsePageShard(spec: string | undefined): PageShard | null {
 
 /** The 9-digit township part of a region code, or null for the province, a city or a county. */
 export function townshipPart(code: string): string | null {
-  return code.endsWith('000000') ? null : code.slice(0, 9);
+  return isSiteLevel(code) ? null : code.slice(0, 9);
 }
 
 /**

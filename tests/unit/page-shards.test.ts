@@ -6,13 +6,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePageShard, shardFilter, townshipPart, townshipShards } from '../../src/lib/page-shards.ts';
+import { levelOf } from '../../src/lib/contract.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import { mergeTree, stitchShards } from '../../scripts/build-pages.ts';
 import { tempDir, treeHash } from '../helpers.ts';
 
 function region(code: string, years = [2025, 2026]): PublishedRegion {
-  const level = code.endsWith('0000000000') ? 'province' : code.endsWith('00000000') ? 'city' : code.endsWith('000000') ? 'county' : code.endsWith('000') ? 'township' : 'village';
-  return { code, name: code, level, parent: null, children: [], years };
+  return { code, name: code, level: levelOf(code), parent: null, children: [], years };
 }
 
 /** Two counties: one of 3 townships with 4 villages each, one of 2 townships with 10 villages each. */
