@@ -1,7 +1,7 @@
 /**
  * Province-scale benchmark: generates data with the sample generator, runs the full
  * build, and prints per stage wall time, rate and peak memory (of the whole process tree,
- * sampled from /proc), with the two floors
+ * sampled from /proc, and of its largest process, named by its script), with the two floors
  * measured in the same run on the same data: papaparse parsing alone, and Astro
  * rendering bare notice pages alone. A script, never a test: timings are not asserted.
  *
@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
@@ -27,17 +27,29 @@ const SIZES: Record<string, string[]> = {
 /** Bytes per page, for /proc/{pid}/statm. */
 const PAGE_BYTES = Number(spawnSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).stdout?.trim()) || 4096;
 
+/** What a process runs: its script (`build-pages.ts`) or, for a binary, its name (`pagefind`). */
+function processName(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const script = args.slice(1).find((a) => /\.(ts|m?js)$/.test(a));
+    return basename(script ?? args[0] ?? '?');
+  } catch {
+    return '?';
+  }
+}
+
 /**
  * Resident memory of a process and all its descendants (worker threads are in the process;
- * the Pagefind indexer and esbuild are child processes), from /proc. 0 where there is no /proc.
+ * the Pagefind indexer and esbuild are child processes), from /proc, with the largest of
+ * them. 0 where there is no /proc.
  */
-function treeRssBytes(rootPid: number): number {
+function treeRss(rootPid: number): { bytes: number; largest: number; largestName: string } {
   const children = new Map<number, number[]>();
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return 0;
+    return { bytes: 0, largest: 0, largestName: '' };
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
@@ -53,21 +65,26 @@ function treeRssBytes(rootPid: number): number {
     }
   }
   let bytes = 0;
+  let largest = 0;
+  let largestPid = rootPid;
   const queue = [rootPid];
   while (queue.length > 0) {
     const pid = queue.pop()!;
+    let own: number;
     try {
-      bytes += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+      own = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
     } catch {
       continue;
     }
+    bytes += own;
+    if (own > largest) [largest, largestPid] = [own, pid];
     queue.push(...(children.get(pid) ?? []));
   }
-  return bytes;
+  return { bytes, largest, largestName: bytes > 0 ? processName(largestPid) : '' };
 }
 
-/** A memory sample: epoch milliseconds and bytes. */
-type Sample = [number, number];
+/** A memory sample: epoch milliseconds, the tree's bytes, and its largest process's bytes and name. */
+type Sample = [number, number, number, string];
 const SAMPLE_MS = 200;
 
 const MiB = (bytes: number): number => Math.round(bytes / 2 ** 20);
@@ -77,6 +94,13 @@ function peakBetween(samples: Sample[], start: number, end: number): number | nu
   let peak = -1;
   for (const [t, b] of samples) if (t >= start && t <= end && b > peak) peak = b;
   return peak < 0 ? null : MiB(peak);
+}
+
+/** The largest single process between two epoch times: `name MiB` (null when no sample fell inside). */
+function largestBetween(samples: Sample[], start: number, end: number): string | null {
+  let top: Sample | null = null;
+  for (const s of samples) if (s[0] >= start && s[0] <= end && (!top || s[2] > top[2])) top = s;
+  return top ? `${top[3]} ${MiB(top[2])}` : null;
 }
 
 /**
@@ -95,8 +119,8 @@ async function run(label: string, args: string[], env: NodeJS.ProcessEnv = {}, c
   child.stderr.on('data', keep);
   const samples: Sample[] = [];
   const timer = setInterval(() => {
-    const bytes = child.pid === undefined ? 0 : treeRssBytes(child.pid);
-    if (bytes > 0) samples.push([Date.now(), bytes]);
+    const rss = child.pid === undefined ? null : treeRss(child.pid);
+    if (rss && rss.bytes > 0) samples.push([Date.now(), rss.bytes, rss.largest, rss.largestName]);
   }, SAMPLE_MS);
   const status = await new Promise<number | null>((done, fail) => {
     child.on('error', fail);
@@ -162,7 +186,7 @@ async function main(): Promise<void> {
     await run('generate', [node, 'scripts/generate-sample.ts', '--out', dataDir, ...genArgs]);
   }
   const rows = (await countLines(join(dataDir, 'payments.csv'))) - 1;
-  const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null }> = [];
+  const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null; largestProcess?: string | null }> = [];
 
   // Floor 1: papaparse alone.
   const parse = await run('parse floor', [node, 'scripts/bench-ingest.ts', '--stage', 'parse', '--dir', dataDir]);
@@ -177,9 +201,9 @@ async function main(): Promise<void> {
   const stageTimes = existsSync(timings) ? (JSON.parse(readFileSync(timings, 'utf8')) as Array<{ stage: string; seconds: number; start: number; end: number }>) : [];
   for (const s of stageTimes) {
     const rate = s.stage.startsWith('data') ? `${Math.round(rows / s.seconds)} rows/s` : s.stage.startsWith('astro') || s.stage.startsWith('search') ? `${Math.round(pages / s.seconds)} pages/s` : '';
-    stages.push({ stage: `build: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: peakBetween(build.samples, s.start, s.end) });
+    stages.push({ stage: `build: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: peakBetween(build.samples, s.start, s.end), largestProcess: largestBetween(build.samples, s.start, s.end) });
   }
-  stages.push({ stage: 'build: total', seconds: build.seconds, rate: `${pages} pages`, peakRssMiB: build.peakRssMiB });
+  stages.push({ stage: 'build: total', seconds: build.seconds, rate: `${pages} pages`, peakRssMiB: build.peakRssMiB, largestProcess: largestBetween(build.samples, 0, Infinity) });
   const distBytes = readdirSync(dist, { withFileTypes: true, recursive: true }).reduce((n, e) => (e.isFile() ? n + statSync(join(e.parentPath, e.name)).size : n), 0);
   // The site is counted: free its disk before the floor writes its own pages (tens of GB at province size).
   if (!values.keep) rmSync(dist, { recursive: true, force: true });
@@ -193,8 +217,10 @@ async function main(): Promise<void> {
 
   const floors = parse.seconds + astroFloor.seconds;
   console.log(`\n${size}: ${rows} payment rows, ${pages} HTML pages, ${cpus().length} cores, Node ${process.version}`);
-  console.log('stage'.padEnd(34) + 'seconds'.padStart(9) + '  rate'.padEnd(28) + 'peak RSS');
-  for (const s of stages) console.log(s.stage.padEnd(34) + s.seconds.toFixed(1).padStart(9) + '  ' + s.rate.padEnd(26) + (s.peakRssMiB === null ? '' : `${s.peakRssMiB} MiB`));
+  console.log('stage'.padEnd(34) + 'seconds'.padStart(9) + '  rate'.padEnd(28) + 'peak RSS'.padEnd(12) + 'largest process (MiB)');
+  for (const s of stages) {
+    console.log(s.stage.padEnd(34) + s.seconds.toFixed(1).padStart(9) + '  ' + s.rate.padEnd(26) + (s.peakRssMiB === null ? '' : `${s.peakRssMiB} MiB`).padEnd(12) + (s.largestProcess ?? ''));
+  }
   console.log(`total ÷ (parse floor + Astro floor) = ${(build.seconds / floors).toFixed(2)}`);
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, `bench-${size}.json`), JSON.stringify({ size, rows, pages, distBytes, cores: cpus().length, node: process.version, stages, ratioToFloors: build.seconds / floors }, null, 2) + '\n');

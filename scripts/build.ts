@@ -14,9 +14,10 @@
  * the generated sample in data/sample by scripts/make-corrections.ts), DIST_DIR (site output,
  * default dist/), SITE_DATA_DIR (data stage output, default .data/), BUILD_JOBS (data stages
  * run at once, default 2), PAGE_JOBS (Astro builds run at once, each rendering a shard of
- * the pages, default: one per core, at most 2; scripts/build-pages.ts), SEARCH_JOBS (county
- * search bundles built at once, same default; scripts/search-index.ts), BUILD_TIMINGS (a
- * file to write each stage's wall time to, as JSON, for scripts/bench.ts).
+ * the pages, default: one per core, at most 2; scripts/build-pages.ts), PAGE_SHARDS (how
+ * many shards the pages are cut into, default: by the site's size, at least PAGE_JOBS),
+ * SEARCH_JOBS (county search bundles built at once, same default; scripts/search-index.ts),
+ * BUILD_TIMINGS (a file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -84,6 +85,8 @@ function recoverSwap(out: string): void {
 async function main(): Promise<number> {
   const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
   if (!Number.isInteger(pageJobs) || pageJobs < 1) throw new Error(`PAGE_JOBS 应为正整数，而不是 "${process.env.PAGE_JOBS}"`);
+  const pageShards = process.env.PAGE_SHARDS ? Number(process.env.PAGE_SHARDS) : undefined;
+  if (pageShards !== undefined && (!Number.isInteger(pageShards) || pageShards < 1)) throw new Error(`PAGE_SHARDS 应为正整数，而不是 "${process.env.PAGE_SHARDS}"`);
   const searchJobs = process.env.SEARCH_JOBS ? Number(process.env.SEARCH_JOBS) : undefined;
   if (searchJobs !== undefined && (!Number.isInteger(searchJobs) || searchJobs < 1)) throw new Error(`SEARCH_JOBS 应为正整数，而不是 "${process.env.SEARCH_JOBS}"`);
   recoverSwap(distOut);
@@ -127,7 +130,7 @@ async function main(): Promise<number> {
   }
 
   process.env.SITE_DATA_DIR = dataNext;
-  await buildPages({ outDir: distNext, jobs: pageJobs });
+  await buildPages({ outDir: distNext, jobs: pageJobs, shards: pageShards });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
   await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l), jobs: searchJobs });

@@ -35,17 +35,53 @@ export function townshipPart(code: string): string | null {
   return isSiteLevel(code) ? null : code.slice(0, 9);
 }
 
-/**
- * The shard of every township of a site (by its 9-digit part): contiguous ranges in code
- * order, each with about 1/n of the townships' and villages' regions.
- */
-export function townshipShards(regions: readonly PublishedRegion[], count: number): Map<string, number> {
+/** The weight of each township (by its 9-digit part): its and its villages' regions × coverage years. */
+function townshipWeights(regions: readonly PublishedRegion[]): Map<string, number> {
   const weight = new Map<string, number>();
   for (const r of regions) {
     const t = townshipPart(r.code);
     if (t !== null) weight.set(t, (weight.get(t) ?? 0) + Math.max(1, r.years.length));
   }
-  const total = [...weight.values()].reduce((a, b) => a + b, 0);
+  return weight;
+}
+
+const sum = (values: Iterable<number>): number => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};
+
+/**
+ * The township weight one Astro build takes by default. An Astro build holds every route of
+ * its shard until it ends: measured on the ten-county site (4,833 weight, 14,943 pages), the
+ * live heap peaked at about 85 MB plus 13 KB per unit of weight (`node --trace-gc`, shards of
+ * 1/6 and the whole). 10,000 units keep a shard's heap near 220 MB.
+ */
+export const SHARD_WEIGHT = 10_000;
+
+/** How many shards a site's pages take: one per job at least, and no shard above `perShard` weight. */
+export function pageShardCount(regions: readonly PublishedRegion[], jobs: number, perShard = SHARD_WEIGHT): number {
+  return Math.max(jobs, Math.ceil(sum(townshipWeights(regions).values()) / perShard));
+}
+
+/**
+ * The heap limit (MiB, `--max-old-space-size`) of the Astro build of one of `count` shards:
+ * twice the heap measured for its weight (above), at least 512. Without a limit V8 lets an
+ * Astro build's heap grow to several times what it holds (3.1 GB for a province's pages in
+ * one build); with it, garbage is collected sooner and two builds at once fit in memory.
+ */
+export function shardHeapMb(regions: readonly PublishedRegion[], count: number): number {
+  const perShard = sum(townshipWeights(regions).values()) / count;
+  return Math.max(512, Math.ceil(2 * (100 + (perShard * 13) / 1024)));
+}
+
+/**
+ * The shard of every township of a site (by its 9-digit part): contiguous ranges in code
+ * order, each with about 1/n of the townships' and villages' regions.
+ */
+export function townshipShards(regions: readonly PublishedRegion[], count: number): Map<string, number> {
+  const weight = townshipWeights(regions);
+  const total = sum(weight.values());
   const out = new Map<string, number>();
   let before = 0;
   for (const t of [...weight.keys()].sort()) {

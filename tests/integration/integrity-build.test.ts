@@ -39,8 +39,9 @@ describe('a site built from two publications', () => {
   const read = (...p: string[]): string => readFileSync(join(dist, ...p), 'utf8');
 
   beforeAll(() => {
-    // Three page shards for two townships: one shard renders only the pages every shard renders.
-    const r = build(fixture('publications'), out, { PAGE_JOBS: '3' });
+    // Three page shards for two townships, two at a time: one shard renders only the pages
+    // every shard renders, and the third starts when one of the first two has ended.
+    const r = build(fixture('publications'), out, { PAGE_JOBS: '2', PAGE_SHARDS: '3' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, BUILD_TIMEOUT);
 

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePageShard, shardFilter, townshipPart, townshipShards } from '../../src/lib/page-shards.ts';
+import { pageShardCount, parsePageShard, shardFilter, shardHeapMb, townshipPart, townshipShards } from '../../src/lib/page-shards.ts';
 import { levelOf } from '../../src/lib/contract.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import { mergeTree, stitchShards } from '../../scripts/build-pages.ts';
@@ -56,6 +56,22 @@ describe('page shards', () => {
     const three = [...townshipShards(REGIONS, 3).values()];
     expect(three).toEqual([...three].sort()); // contiguous in code order
     expect(new Set(three)).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('cuts a large site into more shards than jobs, and fits each shard\'s heap limit to its weight', () => {
+    // 37 townships and villages × 2 years = 74 units of weight; the site's levels above weigh nothing.
+    expect(pageShardCount(REGIONS, 2)).toBe(2);
+    expect(pageShardCount(REGIONS, 1)).toBe(1);
+    expect(pageShardCount(REGIONS, 1, 74)).toBe(1);
+    expect(pageShardCount(REGIONS, 1, 73)).toBe(2);
+    expect(pageShardCount(REGIONS, 2, 10)).toBe(8);
+    expect(pageShardCount(REGIONS.filter((r) => r.level !== 'village' && r.level !== 'township'), 2, 1)).toBe(2);
+    // Small shards get the floor; a shard of a province's weight in one build gets more.
+    expect(shardHeapMb(REGIONS, 1)).toBe(512);
+    const province = Array.from({ length: 84_000 }, (_, i) => region(String(420_583_100_001 + i), [2026]));
+    expect(shardHeapMb(province, 9)).toBe(512);
+    expect(shardHeapMb(province, 2)).toBeGreaterThan(shardHeapMb(province, 4));
+    expect(shardHeapMb(province, 2)).toBe(Math.ceil(2 * (100 + (42_000 * 13) / 1024)));
   });
 
   it('renders every page when no shard is given, or one shard of one', () => {
