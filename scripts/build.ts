@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   rmSync(pubsNext, { recursive: true, force: true });
   stageDone(`data stage (${sources.length} publication${sources.length > 1 ? 's' : ''})`);
   const tHistory = performance.now();
-  writeHistory({ outputs, siteDataDir: dataNext, log });
+  await writeHistory({ outputs, siteDataDir: dataNext, log });
   if (sources.length > 1) console.log(`比较 ${sources.length} 次发布用时 ${((performance.now() - tHistory) / 1000).toFixed(1)} 秒`);
   console.log(`数据处理用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
   stageDone('corrections and history');

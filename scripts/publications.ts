@@ -4,8 +4,9 @@
  * once per publication, and computes the record of each publication, every notice's
  * versions and corrections, the county's list of recent corrections and the feeds.
  *
- * Memory is bounded by one village: notices are compared one village-year file pair at a
- * time, whatever the number of rows in a year.
+ * Rows in memory are bounded by one village: notices are compared one village-year file
+ * pair at a time, whatever the number of rows in a year. Each notice's version events
+ * (a few hundred bytes) are kept until the feeds are written.
  *
  * Written next to the current publication's data stage output (the `.data` layout):
  *   publications.json               PublicationRecord[], oldest first
@@ -29,6 +30,7 @@ import {
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
 } from '../src/lib/publications.ts';
 import type { DataStageResult } from './build-data.ts';
+import { workerResult } from './worker-result.ts';
 
 /** An export folder to publish, with its id when the history folder names it. */
 export interface PublicationSource {
@@ -197,6 +199,10 @@ export interface HistoryOptions {
   /** Where the history files go (the current publication's output folder). */
   siteDataDir: string;
   log: (line: string) => void;
+  /** Threads comparing notices at once (default: one per core, at most 2). */
+  jobs?: number;
+  /** Fewer notices than this are compared in this thread (a thread costs more than it saves). */
+  parallelMin?: number;
 }
 
 /** What {@link writeHistory} found, for the build's log. */
@@ -205,14 +211,18 @@ export interface HistorySummary {
   versioned: number;
 }
 
-/**
- * Compares every village-year across the publications, one notice at a time, and writes
- * the history files (see the module comment). Earlier publications' folders are pruned to
- * what version pages read.
- */
-export function writeHistory(opts: HistoryOptions): HistorySummary {
-  const { siteDataDir, log } = opts;
-  const pubs: Loaded[] = opts.outputs.map(({ source, dir }) => {
+/** Below this many notices the history is written in the build's own thread. */
+export const HISTORY_PARALLEL_MIN = 20_000;
+
+/** What every range of notices reads: the publications, the regions' names and townships, and every notice key in order. */
+interface HistoryContext {
+  pubs: Loaded[];
+  regionInfo: Map<string, { name: string; parent: string | null; level: string }>;
+  keys: string[];
+}
+
+function loadHistory(outputs: HistoryOptions['outputs']): HistoryContext {
+  const pubs: Loaded[] = outputs.map(({ source, dir }) => {
     const meta = readJson<SiteMeta>(join(dir, 'meta.json'));
     const regions = readJson<PublishedRegion[]>(join(dir, 'regions.json'));
     const notices = new Set<string>();
@@ -220,60 +230,83 @@ export function writeHistory(opts: HistoryOptions): HistorySummary {
     const site = hashSmallFile(join(source.dataDir, 'site.json'), 'site.json');
     return { id: source.id ?? singleExportId(meta.asOf), dir, meta, notices, extraInputs: site ? [site] : [], counts: emptyCounts() };
   });
-  const latest = pubs[pubs.length - 1]!;
   for (let i = 1; i < pubs.length; i++) {
     if (pubs[i]!.id === pubs[i - 1]!.id) throw new Error(`two publications with the id ${pubs[i]!.id}`);
   }
-
   // Names and townships: from the latest publication that lists the region.
   const regionInfo = new Map<string, { name: string; parent: string | null; level: string }>();
   for (const p of pubs) for (const r of readJson<PublishedRegion[]>(join(p.dir, 'regions.json'))) regionInfo.set(r.code, { name: r.name, parent: r.parent, level: r.level });
-  const townshipOf = (code: string): { code: string; name: string } | null => {
-    const parent = regionInfo.get(code)?.parent;
-    return parent ? { code: parent, name: regionInfo.get(parent)?.name ?? parent } : null;
-  };
-  const feedCodes = [...regionInfo].filter(([, r]) => r.parent === null || r.level === 'township').map(([c]) => c).sort();
-  const feeds = new Map(feedCodes.map((c) => [c, new NewestEntries()]));
-  const changes = new NewestEntries(CHANGES_SIZE);
-
   const keys = [...new Set(pubs.flatMap((p) => [...p.notices]))].sort((a, b) => {
     const [ya, ca] = a.split(':') as [string, string];
     const [yb, cb] = b.split(':') as [string, string];
     return ya !== yb ? (ya < yb ? -1 : 1) : ca < cb ? -1 : ca > cb ? 1 : 0;
   });
-  /** Rows files of earlier publications that version pages read: `${pubIndex}:${year}:${code}`. */
-  const keep = new Set<string>();
-  const versioned: VersionedNotice[] = [];
+  return { pubs, regionInfo, keys };
+}
 
-  for (const key of keys) {
+/** One range of notices compared: its history files are written; the rest, in key order, is for the whole. */
+interface HistoryRange {
+  /** Every version event, with the index of its publication. */
+  events: Array<{ pub: number; entry: ChangeEntry }>;
+  versioned: VersionedNotice[];
+  /** Rows files of earlier publications that version pages read: `${pubIndex}:${year}:${code}`. */
+  keep: string[];
+  /** Per publication. */
+  counts: PublicationCounts[];
+}
+
+/** A range of notices (indices into the sorted keys) for a worker thread: scripts/history-range-worker.ts. */
+export interface HistoryRangeTask {
+  outputs: HistoryOptions['outputs'];
+  siteDataDir: string;
+  from: number;
+  to: number;
+}
+
+export function historyRangeTask(task: HistoryRangeTask): HistoryRange {
+  return historyRange(loadHistory(task.outputs), task.from, task.to, task.siteDataDir);
+}
+
+/** Compares the notices keys[from, to) across the publications, one notice at a time, and writes their history files. */
+function historyRange(ctx: HistoryContext, from: number, to: number, siteDataDir: string): HistoryRange {
+  const { pubs, regionInfo } = ctx;
+  const townshipOf = (code: string): { code: string; name: string } | null => {
+    const parent = regionInfo.get(code)?.parent;
+    return parent ? { code: parent, name: regionInfo.get(parent)?.name ?? parent } : null;
+  };
+  const out: HistoryRange = { events: [], versioned: [], keep: [], counts: pubs.map(() => emptyCounts()) };
+  const versioned = out.versioned;
+
+  for (const key of ctx.keys.slice(from, to)) {
     const [y, code] = key.split(':') as [string, string];
     const year = Number(y);
     const history: NoticeHistory = { year, code, versions: [], corrections: [], withdrawn: null };
     const versionPub: number[] = [];
     let last: NoticeRows | null = null;
     let present = false;
-    const event = (p: Loaded, kind: ChangeEntry['kind'], rows: number, counts: ChangeEntry['counts']): void => {
-      const e: ChangeEntry = {
+    const event = (pi: number, kind: ChangeEntry['kind'], rows: number, counts: ChangeEntry['counts']): void => {
+      const p = pubs[pi]!;
+      const entry: ChangeEntry = {
         publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, kind, year, code,
         name: regionInfo.get(code)?.name ?? code, township: townshipOf(code), version: history.versions.length, rows, counts,
       };
-      for (let c: string | null = code; c; c = regionInfo.get(c)?.parent ?? null) feeds.get(c)?.add(e);
-      if (p !== pubs[0]) changes.add(e);
+      out.events.push({ pub: pi, entry });
     };
 
     pubs.forEach((p, pi) => {
+      const tally = out.counts[pi]!;
       if (!p.notices.has(key)) {
         if (present && last) {
           // Withdrawn: every row of the notice is gone.
           present = false;
           history.withdrawn = { publication: p.id, date: publicationDate(p.id), rows: last.rows.length };
-          p.counts.withdrawn++;
-          p.counts.rowsRemoved += last.rows.length;
-          event(p, 'withdrawn', last.rows.length, { added: 0, removed: last.rows.length, changed: 0, fields: {}, statuses: {}, reordered: false });
+          tally.withdrawn++;
+          tally.rowsRemoved += last.rows.length;
+          event(pi, 'withdrawn', last.rows.length, { added: 0, removed: last.rows.length, changed: 0, fields: {}, statuses: {}, reordered: false });
         }
         return;
       }
-      p.counts.notices++;
+      tally.notices++;
       present = true;
       history.withdrawn = null;
       const now = readNotice(p.dir, year, code, last);
@@ -286,8 +319,8 @@ export function writeHistory(opts: HistoryOptions): HistorySummary {
       history.versions.push({ n: history.versions.length + 1, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, hash: now.hash, rows: now.rows.length });
       versionPub.push(pi);
       if (!diff) {
-        p.counts.new++;
-        event(p, 'new', now.rows.length, null);
+        tally.new++;
+        event(pi, 'new', now.rows.length, null);
       } else {
         if (isEmptyDiff(diff)) throw new Error(`notice ${key}: hash changed in ${p.id} but no difference found`);
         const counts = diffCounts(diff);
@@ -298,11 +331,11 @@ export function writeHistory(opts: HistoryOptions): HistorySummary {
           version: history.versions.length, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, counts,
           added: added.list, removed: removed.list, changed: changed.list, truncated: added.cut || removed.cut || changed.cut,
         });
-        p.counts.corrected++;
-        p.counts.rowsAdded += counts.added;
-        p.counts.rowsRemoved += counts.removed;
-        p.counts.rowsChanged += counts.changed;
-        event(p, 'corrected', now.rows.length, counts);
+        tally.corrected++;
+        tally.rowsAdded += counts.added;
+        tally.rowsRemoved += counts.removed;
+        tally.rowsChanged += counts.changed;
+        event(pi, 'corrected', now.rows.length, counts);
       }
       last = now;
     });
@@ -315,9 +348,50 @@ export function writeHistory(opts: HistoryOptions): HistorySummary {
       // Version pages read each version's rows from its publication; the current version is the site's own rows.
       history.versions.forEach((_, vi) => {
         const isCurrent = !history.withdrawn && vi === history.versions.length - 1;
-        if (!isCurrent) keep.add(`${versionPub[vi]}:${key}`);
+        if (!isCurrent) out.keep.push(`${versionPub[vi]}:${key}`);
       });
     }
+  }
+
+  return out;
+}
+
+/**
+ * Compares every village-year across the publications, one notice at a time, and writes
+ * the history files (see the module comment). Earlier publications' folders are pruned to
+ * what version pages read. From {@link HISTORY_PARALLEL_MIN} notices, contiguous ranges of
+ * notices are compared in `jobs` worker threads; the result is the same bytes (tested).
+ */
+export async function writeHistory(opts: HistoryOptions): Promise<HistorySummary> {
+  const { siteDataDir, log, outputs } = opts;
+  const ctx = loadHistory(outputs);
+  const { pubs, regionInfo, keys } = ctx;
+  const latest = pubs[pubs.length - 1]!;
+  const jobs = keys.length >= (opts.parallelMin ?? HISTORY_PARALLEL_MIN) ? Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), keys.length)) : 1;
+  const bounds = Array.from({ length: jobs + 1 }, (_, k) => Math.round((k * keys.length) / jobs));
+  const ranges = jobs === 1
+    ? [historyRange(ctx, 0, keys.length, siteDataDir)]
+    : await Promise.all(bounds.slice(0, -1).map((from, k) => workerResult<HistoryRange>(
+      new URL('./history-range-worker.ts', import.meta.url), { outputs, siteDataDir, from, to: bounds[k + 1]! } satisfies HistoryRangeTask, 'history range',
+    )));
+
+  // The ranges in key order: the feeds and changes get their entries as one pass would give them.
+  const feedCodes = [...regionInfo].filter(([, r]) => r.parent === null || r.level === 'township').map(([c]) => c).sort();
+  const feeds = new Map(feedCodes.map((c) => [c, new NewestEntries()]));
+  const changes = new NewestEntries(CHANGES_SIZE);
+  const keep = new Set<string>();
+  const versioned: VersionedNotice[] = [];
+  for (const r of ranges) {
+    for (const { pub, entry } of r.events) {
+      for (let c: string | null = entry.code; c; c = regionInfo.get(c)?.parent ?? null) feeds.get(c)?.add(entry);
+      if (pub !== 0) changes.add(entry);
+    }
+    versioned.push(...r.versioned);
+    for (const k of r.keep) keep.add(k);
+    r.counts.forEach((c, pi) => {
+      const into = pubs[pi]!.counts;
+      for (const f of Object.keys(c) as Array<keyof PublicationCounts>) into[f] += c[f];
+    });
   }
 
   const records = pubs.map((p) => publicationRecord(p.id, p.meta, p.extraInputs, p.counts));

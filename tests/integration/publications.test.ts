@@ -3,10 +3,10 @@
  * its README): the data stage runs per publication, then every notice is compared. The
  * differences found must be exactly the ones made by hand, no more, no fewer.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, tempDir } from '../helpers.ts';
+import { fixture, tempDir, treeHash } from '../helpers.ts';
 import { findPublications, runPublicationStages, writeHistory } from '../../scripts/publications.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
 import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from '../../src/lib/publications.ts';
@@ -28,7 +28,19 @@ beforeAll(async () => {
   renameSync(outs![1]!, site);
   mkdirSync(join(site, 'publications'));
   renameSync(outs![0]!, join(site, 'publications', '2025-01-10'));
-  writeHistory({ outputs: [{ source: sources[0]!, dir: join(site, 'publications', '2025-01-10') }, { source: sources[1]!, dir: site }], siteDataDir: site, log: () => {} });
+  // The same data compared again in threads, each taking a range of notices (a build does so from 20,000 notices).
+  for (const jobs of [2, 3]) cpSync(site, `${site}-${jobs}`, { recursive: true });
+  const outputs = (dir: string): Parameters<typeof writeHistory>[0]['outputs'] => [{ source: sources[0]!, dir: join(dir, 'publications', '2025-01-10') }, { source: sources[1]!, dir }];
+  await writeHistory({ outputs: outputs(site), siteDataDir: site, log: () => {} });
+  for (const jobs of [2, 3]) await writeHistory({ outputs: outputs(`${site}-${jobs}`), siteDataDir: `${site}-${jobs}`, log: () => {}, jobs, parallelMin: 0 });
+});
+
+describe('the history in threads', () => {
+  it('writes the same files, byte for byte, as one thread', () => {
+    const one = treeHash(site);
+    expect(Object.keys(one).filter((f) => f.startsWith('/history/')).length).toBeGreaterThan(3);
+    for (const jobs of [2, 3]) expect(treeHash(`${site}-${jobs}`), `${jobs} threads`).toEqual(one);
+  });
 });
 
 describe('corrections between two hand-made publications', () => {
