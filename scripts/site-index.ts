@@ -2,15 +2,17 @@
  * The build's last step before the swap: lists the built site and writes `/manifest.json`
  * (every data file with size and SHA-256, and the publication history) and `/sitemap.xml`,
  * so both describe exactly the bytes that will be served. Files are hashed one at a time
- * (streamed), whatever their number.
+ * (streamed), whatever their number; from HASH_PARALLEL_MIN files, in two threads.
  *
  *   node scripts/site-index.ts [siteDir] [siteDataDir]   re-index a built site (default dist/ .data/)
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NoticeHistory, PublicationRecord } from '../src/lib/publications.ts';
 import type { SiteMeta } from '../src/lib/publish.ts';
+import { workerResult } from './worker-result.ts';
 import { isDataFile, pagePath, renderManifest, renderSitemaps, type ManifestFile, type SitemapEntry } from '../src/lib/site-index.ts';
 
 /** Options of {@link writeSiteIndex}. */
@@ -20,6 +22,20 @@ export interface SiteIndexOptions {
   /** The data stage output the site was built from (publications.json, history/). */
   dataDir: string;
   log: (line: string) => void;
+  /** Threads hashing the data files (default: one per core, at most 2). */
+  jobs?: number;
+  /** Fewer data files than this are hashed in this thread. */
+  parallelMin?: number;
+}
+
+/** Below this many data files they are hashed in the build's own thread. */
+export const HASH_PARALLEL_MIN = 20_000;
+
+/** Size and SHA-256 of files, in order. */
+export async function hashFiles(paths: readonly string[]): Promise<Array<{ bytes: number; sha256: string }>> {
+  const out: Array<{ bytes: number; sha256: string }> = [];
+  for (const p of paths) out.push({ bytes: statSync(p).size, sha256: await sha256(p) });
+  return out;
 }
 
 /** Relative paths (with /) of every file under dir, sorted. */
@@ -69,12 +85,17 @@ export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: n
   const publications = existsSync(pubsPath) ? (JSON.parse(readFileSync(pubsPath, 'utf8')) as PublicationRecord[]) : [];
   const all = walk(siteDir);
 
-  const files: ManifestFile[] = [];
-  for (const rel of all) {
-    if (!isDataFile(rel)) continue;
-    const p = join(siteDir, ...rel.split('/'));
-    files.push({ path: `/${rel}`, bytes: statSync(p).size, sha256: await sha256(p) });
-  }
+  const data = all.filter(isDataFile);
+  const paths = data.map((rel) => join(siteDir, ...rel.split('/')));
+  // Contiguous ranges of the files, one per thread, joined back in order.
+  const jobs = data.length >= (opts.parallelMin ?? HASH_PARALLEL_MIN) ? Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), data.length)) : 1;
+  const bounds = Array.from({ length: jobs + 1 }, (_, k) => Math.round((k * data.length) / jobs));
+  const hashed = jobs === 1
+    ? await hashFiles(paths)
+    : (await Promise.all(bounds.slice(0, -1).map((from, k) => workerResult<Array<{ bytes: number; sha256: string }>>(
+      new URL('./hash-files-worker.ts', import.meta.url), paths.slice(from, bounds[k + 1]), 'file hashing',
+    )))).flat();
+  const files: ManifestFile[] = data.map((rel, i) => ({ path: `/${rel}`, ...hashed[i]! }));
   const current = publications[publications.length - 1];
   writeFileSync(join(siteDir, 'manifest.json'), renderManifest({
     siteName: meta.siteName, baseUrl: meta.baseUrl, publication: current?.id ?? meta.asOf, asOf: meta.asOf, algorithm: 'sha256', publications, files,

@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, tempDir, treeHash } from '../helpers.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
 import type { Manifest } from '../../src/lib/site-index.ts';
+import { writeSiteIndex } from '../../scripts/site-index.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import type { VersionedNotice } from '../../src/lib/publications.ts';
 
@@ -121,6 +122,15 @@ describe('a site built from two publications', () => {
     }
     for (const p of ['/api/2025/420583103201.csv', '/api/2025/420583103201/v/1.csv', '/api/2025/420583103201.json']) expect(listed.has(p), p).toBe(true);
     expect([...listed].some((p) => p.startsWith('/pagefind/') || p.startsWith('/_astro/'))).toBe(false);
+  });
+
+  it('writes the same manifest when its files are hashed in threads', async () => {
+    const before = read('manifest.json');
+    // A build hashes in threads from 20,000 data files; here every range is a few files.
+    for (const jobs of [2, 3]) {
+      await writeSiteIndex({ siteDir: dist, dataDir: join(out, 'data'), log: () => {}, jobs, parallelMin: 0 });
+      expect(read('manifest.json'), `${jobs} threads`).toBe(before);
+    }
   });
 
   it('has a sitemap of current pages and a robots.txt pointing to it', () => {
