@@ -80,9 +80,9 @@ export function stitchShards(shardDirs: readonly string[], outDir: string): void
 /**
  * Runs this script for one shard in a child process with a heap limit (MiB); resolves when
  * it succeeded. The heap starts at half the limit: with the limit alone V8 collects from a
- * small heap up and the pages stage took about 28% longer on the ten-county site (106 s
- * against 83 s, mean of five runs each); starting at half gave 89 and 93 s, at 1,670 MiB
- * for both processes against 1,950 MiB without a limit.
+ * small heap up, and the ten-county site's pages took 104–108 s against 72–91 s without a
+ * limit (two shards at once, four runs each, alternated); starting at half took 89 and
+ * 93 s, with both processes at 1,640–1,700 MiB against 1,950–2,030 MiB without a limit.
  */
 function runShardProcess(outDir: string, shard: string, heapMb: number): Promise<void> {
   return new Promise((done, fail) => {
