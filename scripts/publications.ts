@@ -30,7 +30,7 @@ import {
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
 } from '../src/lib/publications.ts';
 import type { DataStageResult } from './build-data.ts';
-import { workerResult } from './worker-result.ts';
+import { threadRanges, workerResult } from './worker-result.ts';
 
 /** An export folder to publish, with its id when the history folder names it. */
 export interface PublicationSource {
@@ -367,12 +367,11 @@ export async function writeHistory(opts: HistoryOptions): Promise<HistorySummary
   const ctx = loadHistory(outputs);
   const { pubs, regionInfo, keys } = ctx;
   const latest = pubs[pubs.length - 1]!;
-  const jobs = keys.length >= (opts.parallelMin ?? HISTORY_PARALLEL_MIN) ? Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), keys.length)) : 1;
-  const bounds = Array.from({ length: jobs + 1 }, (_, k) => Math.round((k * keys.length) / jobs));
-  const ranges = jobs === 1
+  const parts = threadRanges(keys.length, opts.parallelMin ?? HISTORY_PARALLEL_MIN, opts.jobs);
+  const ranges = parts.length === 1
     ? [historyRange(ctx, 0, keys.length, siteDataDir)]
-    : await Promise.all(bounds.slice(0, -1).map((from, k) => workerResult<HistoryRange>(
-      new URL('./history-range-worker.ts', import.meta.url), { outputs, siteDataDir, from, to: bounds[k + 1]! } satisfies HistoryRangeTask, 'history range',
+    : await Promise.all(parts.map(([from, to]) => workerResult<HistoryRange>(
+      new URL('./history-range-worker.ts', import.meta.url), { outputs, siteDataDir, from, to } satisfies HistoryRangeTask, 'history range',
     )));
 
   // The ranges in key order: the feeds and changes get their entries as one pass would give them.

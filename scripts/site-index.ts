@@ -8,11 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NoticeHistory, PublicationRecord } from '../src/lib/publications.ts';
 import type { SiteMeta } from '../src/lib/publish.ts';
-import { workerResult } from './worker-result.ts';
+import { threadRanges, workerResult } from './worker-result.ts';
 import { isDataFile, pagePath, renderManifest, renderSitemaps, type ManifestFile, type SitemapEntry } from '../src/lib/site-index.ts';
 
 /** Options of {@link writeSiteIndex}. */
@@ -88,12 +87,11 @@ export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: n
   const data = all.filter(isDataFile);
   const paths = data.map((rel) => join(siteDir, ...rel.split('/')));
   // Contiguous ranges of the files, one per thread, joined back in order.
-  const jobs = data.length >= (opts.parallelMin ?? HASH_PARALLEL_MIN) ? Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), data.length)) : 1;
-  const bounds = Array.from({ length: jobs + 1 }, (_, k) => Math.round((k * data.length) / jobs));
-  const hashed = jobs === 1
+  const parts = threadRanges(data.length, opts.parallelMin ?? HASH_PARALLEL_MIN, opts.jobs);
+  const hashed = parts.length === 1
     ? await hashFiles(paths)
-    : (await Promise.all(bounds.slice(0, -1).map((from, k) => workerResult<Array<{ bytes: number; sha256: string }>>(
-      new URL('./hash-files-worker.ts', import.meta.url), paths.slice(from, bounds[k + 1]), 'file hashing',
+    : (await Promise.all(parts.map(([from, to]) => workerResult<Array<{ bytes: number; sha256: string }>>(
+      new URL('./hash-files-worker.ts', import.meta.url), paths.slice(from, to), 'file hashing',
     )))).flat();
   const files: ManifestFile[] = data.map((rel, i) => ({ path: `/${rel}`, ...hashed[i]! }));
   const current = publications[publications.length - 1];

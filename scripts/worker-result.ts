@@ -2,6 +2,7 @@
  * Runs a worker thread that posts one result message, and resolves with that result (it
  * rejects when the worker fails or exits without one). The worker dies with the build.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export function workerResult<R>(script: URL, workerData: unknown, what: string): Promise<R> {
@@ -12,4 +13,14 @@ export function workerResult<R>(script: URL, workerData: unknown, what: string):
     worker.on('error', fail);
     worker.on('exit', (code) => (result ? done(result.value) : fail(new Error(`${what} stopped (exit ${code}) without a result`))));
   });
+}
+
+/**
+ * Splits `n` items into contiguous ranges [from, to), one per thread: a single range below
+ * `min` items (a thread costs more than it saves), else `jobs` of them (default: one per
+ * core, at most 2), never more than there are items.
+ */
+export function threadRanges(n: number, min: number, jobs?: number): Array<[number, number]> {
+  const count = n >= min ? Math.max(1, Math.min(jobs ?? Math.min(2, availableParallelism()), n)) : 1;
+  return Array.from({ length: count }, (_, k) => [Math.round((k * n) / count), Math.round(((k + 1) * n) / count)]);
 }
