@@ -24,13 +24,16 @@ export function isSiteLevel(code: string): boolean {
 }
 
 /**
- * Pages of the site bundle: top-level files, folders not named exactly "r", and under r/ the
- * region and region-year pages of the province, its cities and its counties. The later pages of a long
- * notice (r/{code}/{year}/p/{n}/) are never indexed: they repeat page 1's header, so a big
- * community would be listed ten times for one query. (Pagefind's globs have no exclusion,
- * hence the alternatives.)
+ * Pages of the site bundle: top-level files, folders not named exactly "r" nor starting with
+ * "em", and under r/ the region and region-year pages of the province, its cities and its
+ * counties. The later pages of a long notice (r/{code}/{year}/p/{n}/) are never indexed: they
+ * repeat page 1's header, so a big community would be listed ten times for one query.
+ * embed/ holds a chart widget per region, year and chart, none indexed (no
+ * data-pagefind-body): matching them made Pagefind read every one, at province size tens of
+ * thousands of pages for nothing. (Pagefind's globs have no exclusion, hence the
+ * alternatives.)
  */
-export const SITE_GLOB = '{*.html,[!r]*/**/*.html,r?*/**/*.html,r/??????000000/index.html,r/??????000000/*/index.html}';
+export const SITE_GLOB = '{*.html,[!re]*/**/*.html,e[!m]*/**/*.html,r?*/**/*.html,r/??????000000/index.html,r/??????000000/*/index.html}';
 
 /** Pages of a county's bundle: the region and region-year pages under it (every code with its six digits, but its own). */
 export function shardGlob(countyCode: string): string {

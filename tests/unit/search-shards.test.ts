@@ -64,6 +64,10 @@ describe('globs: every place page is in exactly one bundle', () => {
   it('articles and other pages are in the site bundle; later pages of a long notice in none', () => {
     for (const p of ['index.html', 'help/problem/index.html', 'about/data/index.html', 'charts/2025/index.html']) expect(bundlesOf(p), p).toEqual([0]);
     expect(bundlesOf('r/420583100201/2025/p/2/index.html')).toEqual([]);
+    // Chart widgets: one per region, year and chart, none indexed and never read by Pagefind.
+    expect(bundlesOf('embed/2025/420583100201/trend/index.html')).toEqual([]);
+    expect(bundlesOf('embed/2025/420583000000/yoy/index.html')).toEqual([]);
+    expect(bundlesOf('events/2025/index.html')).toEqual([0]);
     expect(bundlesOf('r/420583000000/2025/p/2/index.html')).toEqual([]);
   });
 
