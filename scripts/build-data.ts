@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
@@ -20,7 +19,7 @@ import { partOf } from '../src/lib/parts.ts';
 import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
-import { workerResult } from './worker-result.ts';
+import { defaultJobs, workerResult } from './worker-result.ts';
 
 /** Where the data stage reads and writes, and how it reports. */
 export interface DataStageOptions {
@@ -52,7 +51,7 @@ const PARTS_MIN_BYTES = 32 * 1024 * 1024;
 /** Threads for the payments of an export: 1 when it is small, else min(2, cores). */
 export function defaultParts(dataDir: string): number {
   const path = join(dataDir, FILES.payments.file);
-  return existsSync(path) && statSync(path).size >= PARTS_MIN_BYTES ? Math.min(2, availableParallelism()) : 1;
+  return existsSync(path) && statSync(path).size >= PARTS_MIN_BYTES ? defaultJobs() : 1;
 }
 
 /** Streams a file's bytes while hashing them. */

@@ -22,12 +22,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { buildPages } from './build-pages.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { findPublications, runPublicationStages, writeHistory } from './publications.ts';
 import { makeCorrections } from './make-corrections.ts';
 import { writeSiteIndex } from './site-index.ts';
+import { defaultJobs } from './worker-result.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const sampleDir = resolve(root, 'data/sample');
@@ -82,13 +82,19 @@ function recoverSwap(out: string): void {
   else renameSync(old, out);
 }
 
+/** A positive integer from the environment, undefined when unset; anything else stops the build before it starts. */
+function positiveIntEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} 应为正整数，而不是 "${raw}"`);
+  return n;
+}
+
 async function main(): Promise<number> {
-  const pageJobs = process.env.PAGE_JOBS ? Number(process.env.PAGE_JOBS) : Math.min(2, availableParallelism());
-  if (!Number.isInteger(pageJobs) || pageJobs < 1) throw new Error(`PAGE_JOBS 应为正整数，而不是 "${process.env.PAGE_JOBS}"`);
-  const pageShards = process.env.PAGE_SHARDS ? Number(process.env.PAGE_SHARDS) : undefined;
-  if (pageShards !== undefined && (!Number.isInteger(pageShards) || pageShards < 1)) throw new Error(`PAGE_SHARDS 应为正整数，而不是 "${process.env.PAGE_SHARDS}"`);
-  const searchJobs = process.env.SEARCH_JOBS ? Number(process.env.SEARCH_JOBS) : undefined;
-  if (searchJobs !== undefined && (!Number.isInteger(searchJobs) || searchJobs < 1)) throw new Error(`SEARCH_JOBS 应为正整数，而不是 "${process.env.SEARCH_JOBS}"`);
+  const pageJobs = positiveIntEnv('PAGE_JOBS') ?? defaultJobs();
+  const pageShards = positiveIntEnv('PAGE_SHARDS');
+  const searchJobs = positiveIntEnv('SEARCH_JOBS');
   recoverSwap(distOut);
   recoverSwap(dataOut);
   cleanNext();

@@ -12,7 +12,6 @@
  *   outDir/dupes/{year}/{code}.json DupesFile of village-years with a 两头缴
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
@@ -22,7 +21,7 @@ import { pageOfRow, yearPath } from '../src/lib/notice.ts';
 import { formatYuan } from '../src/lib/publish.ts';
 import type { Region } from '../src/lib/regions.ts';
 import type { TokenParams } from '../src/lib/token.ts';
-import { workerResult } from './worker-result.ts';
+import { defaultJobs, workerResult } from './worker-result.ts';
 
 /** A spilled payment: key, year, village, 序号, status, fen, date, channel, masked name, masked ID. */
 type SpillRow = [key: string, year: number, code: string, row: number, status: string, amountFen: number, paidOn: string, channel: string, name: string, idNumber: string];
@@ -113,7 +112,7 @@ export class LookupStage {
     const prefixLength = prefixLengthFor(records);
     const shardDir = join(this.outDir, 'lookup', 's');
     mkdirSync(shardDir, { recursive: true });
-    const threads = Math.max(1, jobs ?? (records >= PARALLEL_MIN_RECORDS ? Math.min(2, availableParallelism()) : 1));
+    const threads = Math.max(1, jobs ?? (records >= PARALLEL_MIN_RECORDS ? defaultJobs() : 1));
     const tasks = bucketRanges(prefixLength, threads).map(([from, to]): BucketRangeTask => ({ outDir: this.outDir, spills, prefixLength, regions: this.regions, from, to }));
     // The last range in this thread, the others in workers started first.
     const results = await Promise.all([...tasks.slice(0, -1).map(runRangeWorker), Promise.resolve().then(() => finishBuckets(tasks[tasks.length - 1]!))]);

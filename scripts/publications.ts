@@ -19,7 +19,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { diffCounts, diffNotices, isEmptyDiff, type NoticeDiff } from '../src/lib/corrections.ts';
@@ -30,7 +29,7 @@ import {
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
 } from '../src/lib/publications.ts';
 import type { DataStageResult } from './build-data.ts';
-import { threadRanges, workerResult } from './worker-result.ts';
+import { defaultJobs, threadRanges, workerResult } from './worker-result.ts';
 
 /** An export folder to publish, with its id when the history folder names it. */
 export interface PublicationSource {
@@ -89,7 +88,7 @@ function reportFor(reportFile: string, id: string | null, latest: boolean): stri
  */
 export async function runPublicationStages(opts: StageOptions): Promise<string[] | null> {
   const { sources, stagingDir, log } = opts;
-  const jobs = Math.max(1, opts.jobs ?? Math.min(2, availableParallelism()));
+  const jobs = Math.max(1, opts.jobs ?? defaultJobs());
   rmSync(stagingDir, { recursive: true, force: true });
   mkdirSync(stagingDir, { recursive: true });
   const outs = sources.map((_, i) => join(stagingDir, String(i)));

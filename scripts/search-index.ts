@@ -19,12 +19,12 @@
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as pagefind from 'pagefind';
 import type { PublishedRegion } from '../src/lib/publish.ts';
 import { SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
+import { defaultJobs } from './worker-result.ts';
 import { isSiteLevel, SITE_GLOB, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../src/lib/search-shards.ts';
 
 /** The one index language: Pagefind's extended build segments Chinese words only for zh. */
@@ -218,7 +218,7 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs:
   // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
   const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
   const files = new Map(shards.shards.map((s) => [s.code, shardFiles(siteDir, regionDirs, s.code)]));
-  const jobs = Math.max(1, Math.min(jobsOpt ?? Math.min(2, availableParallelism()), shards.shards.length));
+  const jobs = Math.max(1, Math.min(jobsOpt ?? defaultJobs(), shards.shards.length));
   const groups = shareOut(shards.shards.map((s) => ({ code: s.code, weight: files.get(s.code)!.length })), jobs);
   // Each bundle depends only on its own pages, so the groups run at once: the last in this
   // process, the others in child processes, each with a Pagefind process of its own.

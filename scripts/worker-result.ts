@@ -1,10 +1,19 @@
 /**
- * Runs a worker thread that posts one result message, and resolves with that result (it
- * rejects when the worker fails or exits without one). The worker dies with the build.
+ * Threads and processes of the build: how many to run by default, how to split items
+ * between them, and how to get a worker thread's result.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+/** Threads or processes a stage runs at once by default: one per core, at most 2. */
+export function defaultJobs(): number {
+  return Math.min(2, availableParallelism());
+}
+
+/**
+ * Runs a worker thread that posts one result message, and resolves with that result (it
+ * rejects when the worker fails or exits without one). The worker dies with the build.
+ */
 export function workerResult<R>(script: URL, workerData: unknown, what: string): Promise<R> {
   return new Promise((done, fail) => {
     const worker = new Worker(script, { workerData });
@@ -21,6 +30,6 @@ export function workerResult<R>(script: URL, workerData: unknown, what: string):
  * core, at most 2), never more than there are items.
  */
 export function threadRanges(n: number, min: number, jobs?: number): Array<[number, number]> {
-  const count = n >= min ? Math.max(1, Math.min(jobs ?? Math.min(2, availableParallelism()), n)) : 1;
+  const count = n >= min ? Math.max(1, Math.min(jobs ?? defaultJobs(), n)) : 1;
   return Array.from({ length: count }, (_, k) => [Math.round((k * n) / count), Math.round(((k + 1) * n) / count)]);
 }
