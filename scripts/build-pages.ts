@@ -83,6 +83,8 @@ export function stitchShards(shardDirs: readonly string[], outDir: string): void
  * small heap up, and the ten-county site's pages took 104–108 s against 72–91 s without a
  * limit (two shards at once, four runs each, alternated); starting at half took 89 and
  * 93 s, with both processes at 1,640–1,700 MiB against 1,950–2,030 MiB without a limit.
+ * (buildPages on the data kept by `npm run bench -- --size counties10 --keep`, the process
+ * tree's RSS read from /proc every 200 ms, as the bench does.)
  */
 function runShardProcess(outDir: string, shard: string, heapMb: number): Promise<void> {
   return new Promise((done, fail) => {

@@ -29,8 +29,8 @@ export function isSiteLevel(code: string): boolean {
  * counties. The later pages of a long notice (r/{code}/{year}/p/{n}/) are never indexed: they
  * repeat page 1's header, so a big community would be listed ten times for one query.
  * embed/ holds a chart widget per region, year and chart, none indexed (no
- * data-pagefind-body): matching them made Pagefind read every one, at province size tens of
- * thousands of pages for nothing. (Pagefind's globs have no exclusion, hence the
+ * data-pagefind-body): matching them made Pagefind read every one, for nothing. The sample
+ * site has 1,692 of them for 232 regions (`find dist/embed -name '*.html'`), about 7 a region. (Pagefind's globs have no exclusion, hence the
  * alternatives.)
  */
 export const SITE_GLOB = '{*.html,[!re]*/**/*.html,e[!m]*/**/*.html,r?*/**/*.html,r/??????000000/index.html,r/??????000000/*/index.html}';
