@@ -5,6 +5,7 @@
  *
  *   DATA_DIR=/path/to/export npm run build
  *   DATA_DIR=/path/to/export node scripts/build.ts --data-only    the data stage and history only
+ *   DATA_DIR=/path/to/export node scripts/build.ts --no-cache     every data stage runs, none is taken from the cache
  *
  * DATA_DIR is one export folder, or a history folder with `publications/<id>/` (each a
  * full export, id = publication date): the data stage runs once per publication, the
@@ -17,6 +18,7 @@
  * the pages, default: one per core, at most 2; scripts/build-pages.ts), PAGE_SHARDS (how
  * many shards the pages are cut into, default: by the site's size, at least PAGE_JOBS),
  * SEARCH_JOBS (county search bundles built at once, same default; scripts/search-index.ts),
+ * DATA_CACHE_DIR (the data stage cache, default: SITE_DATA_DIR + `.cache`; scripts/data-cache.ts),
  * BUILD_TIMINGS (a file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,8 @@ const dataNext = `${dataOut}.next`;
 /** `--data-only`: stop after the data stage and the history, and publish SITE_DATA_DIR alone (for page jobs). */
 const dataOnly = process.argv.includes('--data-only');
 const distNext = `${distOut}.next`;
+/** Data stage outputs by input and code hash (scripts/data-cache.ts); `--no-cache` runs every stage. */
+const cacheDir = process.argv.includes('--no-cache') ? undefined : resolve(process.env.DATA_CACHE_DIR ?? `${dataOut}.cache`);
 /** Each publication's data stage output before it is moved into dataNext. */
 const pubsNext = `${dataOut}.next-publications`;
 
@@ -113,7 +117,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   stageStart = t0;
   const jobs = process.env.BUILD_JOBS ? Number(process.env.BUILD_JOBS) : undefined;
-  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs });
+  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir });
   if (!outs) return 1;
   // The latest publication is the site's data; earlier ones go under it, then notices are compared.
   renameSync(outs[outs.length - 1]!, dataNext);

@@ -29,6 +29,7 @@ import {
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
 } from '../src/lib/publications.ts';
 import type { DataStageResult } from './build-data.ts';
+import { pruneCache, restoreStage, stageKey, storeStage, type CachedStage } from './data-cache.ts';
 import { defaultJobs, threadRanges, workerResult } from './worker-result.ts';
 
 /** An export folder to publish, with its id when the history folder names it. */
@@ -74,6 +75,11 @@ export interface StageOptions {
   log: (line: string) => void;
   /** Data stages run at once (each in a worker thread). */
   jobs?: number;
+  /**
+   * The data stage cache (scripts/data-cache.ts): a publication whose inputs and code are
+   * unchanged takes its output from here. None: every stage runs.
+   */
+  cacheDir?: string;
 }
 
 /** Report file of an earlier publication: reports/data-issues-2026-01-10.txt. */
@@ -83,11 +89,13 @@ function reportFor(reportFile: string, id: string | null, latest: boolean): stri
 
 /**
  * Runs the data stage for every publication, `jobs` at a time in worker threads (a thread
- * dies with the build, so a killed build leaves no stage running). Stops at the first
- * failure. Returns the output folder of each publication (same order), or null on failure.
+ * dies with the build, so a killed build leaves no stage running), or takes its output from
+ * the cache when its inputs and code are unchanged. Stops at the first failure. Returns the
+ * output folder of each publication (same order), or null on failure. A successful run
+ * leaves in the cache only the entries of these publications.
  */
 export async function runPublicationStages(opts: StageOptions): Promise<string[] | null> {
-  const { sources, stagingDir, log } = opts;
+  const { sources, stagingDir, log, cacheDir } = opts;
   const jobs = Math.max(1, opts.jobs ?? defaultJobs());
   rmSync(stagingDir, { recursive: true, force: true });
   mkdirSync(stagingDir, { recursive: true });
@@ -97,18 +105,48 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
   let failed = false;
   let next = 0;
 
-  const runOne = (i: number): Promise<boolean> => new Promise((done) => {
+  const keys: string[] = [];
+
+  const runOne = async (i: number): Promise<boolean> => {
     const src = sources[i]!;
     const prefix = many ? `[发布 ${src.id}] ` : '';
+    const reportFile = reportFor(opts.reportFile, src.id, i === sources.length - 1);
+    if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, null);
+    const key = await stageKey({ dataDir: src.dataDir });
+    keys.push(key);
+    let cached: CachedStage | null = null;
+    try {
+      cached = restoreStage(cacheDir, key, outs[i]!, reportFile);
+    } catch (err) {
+      log(`${prefix}提示：缓存的数据处理结果无法使用（${(err as Error).message}），重新处理。`);
+      rmSync(outs[i]!, { recursive: true, force: true });
+      rmSync(join(cacheDir, key), { recursive: true, force: true });
+    }
+    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
+    log(`${prefix}导出文件和程序都与上次相同，沿用上次的数据处理结果（${cacheDir}）：`);
+    for (const line of cached.logs) log(prefix + line);
+    return cached.result.ok;
+  };
+
+  /** One data stage in a worker thread; `store` receives a successful stage's result and log lines. */
+  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
     const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
       // Several publications already fill the cores: each reads its payments in one thread.
-      workerData: { dataDir: src.dataDir, outDir: outs[i], reportFile: reportFor(opts.reportFile, src.id, i === sources.length - 1), parts: many ? 1 : undefined },
+      workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined },
     });
     running.add(worker);
     let ok = false;
+    let result: DataStageResult | null = null;
+    const logs: string[] = [];
     worker.on('message', (m: { log?: string; result?: DataStageResult }) => {
-      if (m.log !== undefined) log(prefix + m.log);
-      if (m.result) ok = m.result.ok;
+      if (m.log !== undefined) {
+        log(prefix + m.log);
+        logs.push(m.log);
+      }
+      if (m.result) {
+        ok = m.result.ok;
+        result = m.result;
+      }
     });
     worker.on('error', (err: Error) => {
       log(`${prefix}${err.stack ?? err.message}`);
@@ -116,6 +154,14 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     });
     worker.on('exit', () => {
       running.delete(worker);
+      if (ok && store && result) {
+        // The cache only saves time: failing to fill it does not fail the build.
+        try {
+          store({ result, logs });
+        } catch (err) {
+          log(`${prefix}提示：数据处理结果未能存入缓存（${(err as Error).message}），下次构建将重新处理。`);
+        }
+      }
       done(ok);
     });
   });
@@ -130,7 +176,9 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
-  return failed ? null : outs;
+  if (failed) return null;
+  if (cacheDir) pruneCache(cacheDir, keys);
+  return outs;
 }
 
 /** sha256 and size of a small input file (site.json), or null when it is missing. */
