@@ -216,8 +216,13 @@ async function main(): Promise<void> {
     return build.seconds;
   };
   const buildSeconds = await timedBuild('build');
-  if (values.rebuild) await timedBuild('rebuild');
   const distBytes = readdirSync(dist, { withFileTypes: true, recursive: true }).reduce((n, e) => (e.isFile() ? n + statSync(join(e.parentPath, e.name)).size : n), 0);
+  if (values.rebuild) {
+    // The rebuild writes a whole new site before the swap: without the first one on disk, a
+    // province needs one site's space (28 GB) instead of two.
+    rmSync(dist, { recursive: true, force: true });
+    await timedBuild('rebuild');
+  }
   // The site is counted: free its disk before the floor writes its own pages (tens of GB at province size).
   if (!values.keep) rmSync(dist, { recursive: true, force: true });
 

@@ -87,12 +87,16 @@ export function stitchShards(shardDirs: readonly string[], outDir: string): void
  * tree's RSS read from /proc every 200 ms, as the bench does.)
  */
 function runShardProcess(outDir: string, shard: string, heapMb: number): Promise<void> {
+  const heap = [`--max-old-space-size=${heapMb}`, `--initial-old-space-size=${Math.floor(heapMb / 2)}`];
+  return runScript([...heap, join(import.meta.dirname, 'build-pages.ts'), '--out', outDir, '--shard', shard], `页面分片 ${shard} 生成失败`);
+}
+
+/** Runs Node with `args` in a child process; resolves when it succeeded, else rejects with `failure`. */
+function runScript(args: string[], failure: string): Promise<void> {
   return new Promise((done, fail) => {
-    const heap = [`--max-old-space-size=${heapMb}`, `--initial-old-space-size=${Math.floor(heapMb / 2)}`];
-    const args = [...heap, join(import.meta.dirname, 'build-pages.ts'), '--out', outDir, '--shard', shard];
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: process.env });
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`页面分片 ${shard} 生成失败（退出码 ${code}）`))));
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${failure}（退出码 ${code}）`))));
   });
 }
 
@@ -102,10 +106,14 @@ function runShardProcess(outDir: string, shard: string, heapMb: number): Promise
  * the site is cut into shards of at most SHARD_WEIGHT (src/lib/page-shards.ts), at least
  * one per job, so that each process's memory stays bounded whatever the site's size; each
  * runs with a heap limit fitted to its shard. One shard renders every page in this process.
+ * With `search`, each shard's process is followed by one that builds the search bundles of
+ * the counties the shard renders whole (scripts/search-index.ts --shard), stitched with the
+ * pages; the search stage then keeps them (`keepCounties`).
  */
-export async function buildPages(opts: { outDir: string; jobs: number; shards?: number }): Promise<void> {
+export async function buildPages(opts: { outDir: string; jobs: number; shards?: number; search?: boolean }): Promise<void> {
   const jobs = Math.max(1, Math.floor(opts.jobs));
-  const regions = JSON.parse(readFileSync(join(resolve(process.env.SITE_DATA_DIR ?? '.data'), 'regions.json'), 'utf8')) as PublishedRegion[];
+  const dataDir = resolve(process.env.SITE_DATA_DIR ?? '.data');
+  const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
   const shards = Math.max(1, Math.floor(opts.shards ?? pageShardCount(regions, jobs)));
   const heapMb = shardHeapMb(regions, shards);
   const shardsDir = `${opts.outDir}.shards`;
@@ -121,6 +129,8 @@ export async function buildPages(opts: { outDir: string; jobs: number; shards?: 
         for (let k = next++; k < shards; k = next++) {
           try {
             await runShardProcess(dirs[k]!, `${k}/${shards}`, heapMb);
+            // One bundle at a time: the other job's shard keeps the second core busy.
+            if (opts.search) await runScript([join(import.meta.dirname, 'search-index.ts'), '--shard', `${k}/${shards}`, '--jobs', '1', dirs[k]!, dataDir], `页面分片 ${k}/${shards} 的搜索索引生成失败`);
           } catch (e) {
             next = shards;
             throw e;

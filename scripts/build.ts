@@ -140,10 +140,11 @@ async function main(): Promise<number> {
   }
 
   process.env.SITE_DATA_DIR = dataNext;
-  await buildPages({ outDir: distNext, jobs: pageJobs, shards: pageShards });
+  // The page shards' processes also index the counties they render whole.
+  await buildPages({ outDir: distNext, jobs: pageJobs, shards: pageShards, search: true });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
-  await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l), jobs: searchJobs });
+  await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l), jobs: searchJobs, keepCounties: true });
   stageDone('search index');
   // Manifest and sitemap last: they list and hash the files exactly as they will be served.
   await writeSiteIndex({ siteDir: distNext, dataDir: dataNext, log });

@@ -9,7 +9,16 @@
  * the swap, so a failed index leaves the published site untouched.
  *
  *   node scripts/search-index.ts [siteDir] [dataDir]     re-index a built site (default dist/ .data/)
+ *   node scripts/search-index.ts --keep-counties SITE DATA   the same, keeping the county bundles a
+ *                                                         page job built (and building the others)
+ *   node scripts/search-index.ts --shard k/n SHARD DATA   in a page job: the bundles of the counties
+ *                                                         that page shard k of n renders whole
  *   node scripts/search-index.ts --child                  county bundles sent by the above (IPC)
+ *
+ * A county's bundle depends only on its own pages, so the job that renders all of them can
+ * build it (src/lib/page-shards.ts, wholeCounties): the stitch moves it into the site with
+ * the pages, and the search stage builds the site bundle and the counties split between
+ * shards. The bundles are the same bytes wherever they were built (tested).
  *
  * Only pages that mark a `data-pagefind-body` are indexed (notice and region pages,
  * MDX articles), and of those only what is inside it; payment tables carry
@@ -17,14 +26,15 @@
  * tables (the same index, several times faster: tests/integration/search.test.ts).
  */
 import { fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as pagefind from 'pagefind';
 import type { PublishedRegion } from '../src/lib/publish.ts';
-import { SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
+import { COUNTY_BUNDLES, SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
 import { defaultJobs } from './worker-result.ts';
+import { parsePageShard, wholeCounties } from '../src/lib/page-shards.ts';
 import { isSiteLevel, SITE_GLOB, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../src/lib/search-shards.ts';
 
 /** The one index language: Pagefind's extended build segments Chinese words only for zh. */
@@ -69,6 +79,11 @@ export interface SearchIndexOptions {
   log?: (line: string) => void;
   /** County bundles built at once (default: one per core, at most 2). */
   jobs?: number;
+  /**
+   * Keep the county bundles already in `siteDir/pagefind/county/` (built by the page jobs
+   * from the same pages) and build only the missing ones. Default: every bundle is built.
+   */
+  keepCounties?: boolean;
 }
 
 interface PagefindResponse {
@@ -203,42 +218,96 @@ function indexCountiesInChild(task: ChildTask): Promise<number[]> {
   });
 }
 
+/** The site's region folders (names under r/). */
+function regionDirsOf(siteDir: string): string[] {
+  return existsSync(join(siteDir, 'r')) ? readdirSync(join(siteDir, 'r')) : [];
+}
+
+/**
+ * Builds the county bundles `codes` of `siteDir` into `siteDir/pagefind/county/`, shared out
+ * between `jobs` sequences: the last in this process, the others in child processes, each
+ * with a Pagefind process of its own. Returns their page counts, in `codes` order.
+ */
+async function buildCountyBundles(siteDir: string, codes: readonly string[], jobsOpt?: number): Promise<number[]> {
+  if (!codes.length) return [];
+  const regionDirs = regionDirsOf(siteDir);
+  const files = new Map(codes.map((code) => [code, shardFiles(siteDir, regionDirs, code)]));
+  const jobs = Math.max(1, Math.min(jobsOpt ?? defaultJobs(), codes.length));
+  const groups = shareOut(codes.map((code) => ({ code, weight: files.get(code)!.length })), jobs);
+  const last = groups.pop() ?? [];
+  const results = await Promise.all([
+    ...groups.map((g) => indexCountiesInChild({ siteDir, counties: g.map((code) => ({ code, files: files.get(code)! })) })),
+    indexCounties(siteDir, last.map((code) => ({ code, files: files.get(code)! }))),
+  ]);
+  const counts = new Map([...groups, last].flatMap((g, i) => g.map((code, j) => [code, results[i]![j]!] as const)));
+  return codes.map((code) => counts.get(code)!);
+}
+
+/** Pages in a written bundle (its pagefind-entry.json). */
+function bundlePages(dir: string): number {
+  const entry = JSON.parse(readFileSync(join(dir, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
+  return entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
+}
+
+/**
+ * In a page job: builds, into `shardDir/pagefind/county/`, the bundles of the counties page
+ * shard `shard` renders whole (the stitch then moves them into the site). Returns their codes.
+ */
+export async function buildShardCountyBundles(opts: { shardDir: string; dataDir: string; shard: string; jobs?: number; log?: (line: string) => void }): Promise<string[]> {
+  const t0 = performance.now();
+  const regions = JSON.parse(readFileSync(join(opts.dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
+  const codes = wholeCounties(regions, parsePageShard(opts.shard));
+  const counts = await buildCountyBundles(opts.shardDir, codes, opts.jobs);
+  opts.log?.(`页面分片 ${opts.shard} 的搜索索引：${codes.length} 个县，${counts.reduce((s, n) => s + n, 0)} 个页面，用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
+  return codes;
+}
+
 /** Indexes `siteDir` in Chinese, one bundle for the site and one per county, and writes `siteDir/pagefind/`. */
-export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs: jobsOpt }: SearchIndexOptions): Promise<SearchIndexResult> {
+export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs, keepCounties = false }: SearchIndexOptions): Promise<SearchIndexResult> {
   const t0 = performance.now();
   const outputPath = join(siteDir, 'pagefind');
   const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
   const shards = shardIndex(regions);
-  const regionDirs = existsSync(join(siteDir, 'r')) ? readdirSync(join(siteDir, 'r')) : [];
-  const stray = unindexedRegionDirs(regionDirs, shards);
+  const stray = unindexedRegionDirs(regionDirsOf(siteDir), shards);
   if (stray.length > 0) {
     throw new Error(`搜索索引生成失败：r/ 下有 ${stray.length} 个地区不属于任何县（市、区）的索引（${stray.slice(0, 10).join('、')}${stray.length > 10 ? '……' : ''}）。网站页面与 regions.json 不一致，请重新生成。`);
   }
+  // County bundles the page jobs built wait beside the site while its bundle is written.
+  const kept = `${siteDir}.pagefind-counties`;
+  const countiesDir = join(outputPath, COUNTY_BUNDLES);
+  rmSync(kept, { recursive: true, force: true });
+  if (keepCounties && existsSync(countiesDir)) renameSync(countiesDir, kept);
   rmSync(outputPath, { recursive: true, force: true });
-  // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
-  const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
-  const files = new Map(shards.shards.map((s) => [s.code, shardFiles(siteDir, regionDirs, s.code)]));
-  const jobs = Math.max(1, Math.min(jobsOpt ?? defaultJobs(), shards.shards.length));
-  const groups = shareOut(shards.shards.map((s) => ({ code: s.code, weight: files.get(s.code)!.length })), jobs);
-  // Each bundle depends only on its own pages, so the groups run at once: the last in this
-  // process, the others in child processes, each with a Pagefind process of its own.
-  const last = groups.pop() ?? [];
-  const results = await Promise.all([
-    ...groups.map((codes) => indexCountiesInChild({ siteDir, counties: codes.map((code) => ({ code, files: files.get(code)! })) })),
-    indexCounties(siteDir, last.map((code) => ({ code, files: files.get(code)! }))),
-  ]);
-  counts.push(...results.flat());
-  writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
-  const written = walk(outputPath);
-  const bytes = written.reduce((s, f) => s + f.bytes, 0);
-  const pages = counts.reduce((s, n) => s + n, 0);
-  const ms = performance.now() - t0;
-  log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个，最大 ${Math.max(...counts)} 页），${written.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
-  return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: written.length, bytes, ms };
+  try {
+    const found = existsSync(kept) ? readdirSync(kept) : [];
+    const unknown = found.filter((c) => !shards.shards.some((s) => s.code === c));
+    if (unknown.length) throw new Error(`搜索索引生成失败：页面分片生成的县级索引 ${unknown.join('、')} 不属于这次发布。请重新生成页面分片。`);
+    // A bundle without its entry file was not finished: built again.
+    const keptCodes = shards.shards.map((s) => s.code).filter((c) => found.includes(c) && existsSync(join(kept, c, 'pagefind-entry.json')));
+    for (const c of found) if (!keptCodes.includes(c)) rmSync(join(kept, c), { recursive: true, force: true });
+    // The site bundle first: Pagefind writes its output folder, and county bundles go inside it.
+    const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
+    if (existsSync(kept)) renameSync(kept, countiesDir);
+    const built = await buildCountyBundles(siteDir, shards.shards.filter((s) => !keptCodes.includes(s.code)).map((s) => s.code), jobs);
+    counts.push(...keptCodes.map((code) => bundlePages(join(outputPath, shardPath(code)))), ...built);
+    writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
+    const written = walk(outputPath);
+    const bytes = written.reduce((s, f) => s + f.bytes, 0);
+    const pages = counts.reduce((s, n) => s + n, 0);
+    const ms = performance.now() - t0;
+    log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个${keptCodes.length ? `，其中 ${keptCodes.length} 个由页面分片生成` : ''}，最大 ${Math.max(...counts)} 页），${written.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
+    return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: written.length, bytes, ms };
+  } finally {
+    rmSync(kept, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { child: { type: 'boolean', default: false }, shard: { type: 'string' }, 'keep-counties': { type: 'boolean', default: false }, jobs: { type: 'string' } },
+  });
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   try {
     if (values.child) {
       const task = await new Promise<ChildTask>((done) => process.once('message', (m) => done(m as ChildTask)));
@@ -248,7 +317,9 @@ if (import.meta.main) {
     } else {
       const siteDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '..', 'dist'));
       const dataDir = resolve(positionals[1] ?? resolve(import.meta.dirname, '..', '.data'));
-      await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l) });
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`--jobs 应为正整数，而不是 "${values.jobs}"`);
+      if (values.shard) await buildShardCountyBundles({ shardDir: siteDir, dataDir, shard: values.shard, jobs, log: (l) => console.log(l) });
+      else await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l), jobs, keepCounties: values['keep-counties'] });
     }
   } catch (err) {
     console.error((err as Error).message);

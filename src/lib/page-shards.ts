@@ -119,3 +119,19 @@ export function shardFilter(regions: readonly PublishedRegion[], shard: PageShar
     spread: (position) => position % shard.count === shard.index,
   };
 }
+
+/**
+ * The county search bundles (src/lib/search-shards.ts) a shard renders every page of: the
+ * counties all of whose townships are in the shard, in code order. The shard's job can index
+ * them; a county split between shards is indexed after the stitch.
+ */
+export function wholeCounties(regions: readonly PublishedRegion[], shard: PageShard | null): string[] {
+  const filter = shardFilter(regions, shard);
+  const whole = new Map<string, boolean>();
+  for (const r of regions) {
+    if (isSiteLevel(r.code)) continue;
+    const county = `${r.code.slice(0, 6)}000000`;
+    whole.set(county, (whole.get(county) ?? true) && filter.region(r.code));
+  }
+  return [...whole].filter(([, w]) => w).map(([c]) => c).sort();
+}

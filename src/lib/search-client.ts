@@ -34,9 +34,12 @@ export interface ShardIndex {
 /** File name of the shard list, in the site bundle's folder. */
 export const SHARDS_FILE = 'shards.json';
 
+/** Folder of the county bundles, in the site bundle's. */
+export const COUNTY_BUNDLES = 'county';
+
 /** Folder of a county bundle, relative to the site bundle's. */
 export function shardPath(code: string): string {
-  return `county/${code}/`;
+  return `${COUNTY_BUNDLES}/${code}/`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageShardCount, parsePageShard, shardFilter, shardHeapMb, townshipPart, townshipShards } from '../../src/lib/page-shards.ts';
+import { pageShardCount, parsePageShard, shardFilter, shardHeapMb, townshipPart, townshipShards, wholeCounties } from '../../src/lib/page-shards.ts';
 import { levelOf } from '../../src/lib/contract.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import { mergeTree, stitchShards } from '../../scripts/build-pages.ts';
@@ -72,6 +72,22 @@ describe('page shards', () => {
     expect(shardHeapMb(province, 9)).toBe(512);
     expect(shardHeapMb(province, 2)).toBeGreaterThan(shardHeapMb(province, 4));
     expect(shardHeapMb(province, 2)).toBe(Math.ceil(2 * (100 + (42_000 * 13) / 1024)));
+  });
+
+  it('gives a shard the search bundles of the counties it renders whole', () => {
+    // Two shards: the first county's three townships, then the second's two (above).
+    expect(wholeCounties(REGIONS, { index: 0, count: 2 })).toEqual(['420583000000']);
+    expect(wholeCounties(REGIONS, { index: 1, count: 2 })).toEqual(['420683000000']);
+    // Three shards split one county: its bundle is no shard's.
+    const three = [0, 1, 2].map((index) => wholeCounties(REGIONS, { index, count: 3 }));
+    const split = [...new Set(REGIONS.filter((r) => townshipPart(r.code)).map((r) => `${r.code.slice(0, 6)}000000`))].filter((c) => !three.flat().includes(c));
+    expect(split.length).toBeGreaterThan(0);
+    for (const c of split) {
+      const owners = [0, 1, 2].filter((index) => REGIONS.some((r) => r.code.startsWith(c.slice(0, 6)) && townshipPart(r.code) && shardFilter(REGIONS, { index, count: 3 }).region(r.code)));
+      expect(owners.length, c).toBeGreaterThan(1);
+    }
+    expect(three.flat()).toHaveLength(new Set(three.flat()).size);
+    expect(wholeCounties(REGIONS, null)).toEqual(['420583000000', '420683000000']);
   });
 
   it('renders every page when no shard is given, or one shard of one', () => {
