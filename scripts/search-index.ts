@@ -26,7 +26,7 @@
  * tables (the same index, several times faster: tests/integration/search.test.ts).
  */
 import { fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -297,8 +297,14 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs,
     const ms = performance.now() - t0;
     log(`搜索索引：${pages} 个页面，${counts.length} 个分包（网站 1 个、县 ${shards.shards.length} 个${keptCodes.length ? `，其中 ${keptCodes.length} 个由页面分片生成` : ''}，最大 ${Math.max(...counts)} 页），${written.length} 个文件，${(bytes / 1024).toFixed(0)} KB，用时 ${(ms / 1000).toFixed(1)} 秒`);
     return { pages, bundles: counts.length, largestBundle: Math.max(...counts), files: written.length, bytes, ms };
-  } finally {
-    rmSync(kept, { recursive: true, force: true });
+  } catch (err) {
+    // The page jobs' bundles go back where they were, so the stage can be run again.
+    if (existsSync(kept)) {
+      rmSync(outputPath, { recursive: true, force: true });
+      mkdirSync(outputPath, { recursive: true });
+      renameSync(kept, countiesDir);
+    }
+    throw err;
   }
 }
 

@@ -5,7 +5,7 @@
  * same site, byte for byte, as `npm run build` does in one Astro build and one search stage.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, tempDir, treeHash } from '../helpers.ts';
@@ -59,14 +59,6 @@ describe('a build in separate jobs', () => {
     run('site-index.ts', [site, data], {});
   }, BUILD_TIMEOUT);
 
-  it('gives the same site when the build runs two page shards at once, each indexing its county', () => {
-    const log = run('build.ts', [], { DATA_DIR: join(work, 'export'), DIST_DIR: join(work, 'two', 'dist'), SITE_DATA_DIR: join(work, 'two', 'data'), PAGE_JOBS: '2', PAGE_SHARDS: '2' });
-    expect(log).toContain('其中 2 个由页面分片生成');
-    const one = treeHash(join(work, 'one', 'dist'));
-    const two = treeHash(join(work, 'two', 'dist'));
-    expect(Object.keys({ ...one, ...two }).filter((k) => one[k] !== two[k])).toEqual([]);
-  }, BUILD_TIMEOUT);
-
   it('indexes each county in the page job that renders it whole, and keeps those bundles', () => {
     expect(shardBundles).toEqual([[COUNTIES[0]], [COUNTIES[1]]]);
     expect(stitchLog).toContain('其中 2 个由页面分片生成');
@@ -80,4 +72,26 @@ describe('a build in separate jobs', () => {
     expect(Object.keys({ ...one, ...jobs }).filter((k) => one[k] !== jobs[k])).toEqual([]);
     expect(treeHash(data)).toEqual(treeHash(join(work, 'one', 'data')));
   });
+
+  it('stops on a county bundle that is not the publication\'s, and leaves the page jobs\' bundles for a second run', () => {
+    const stray = join(site, 'pagefind', 'county', '429999000000');
+    mkdirSync(stray, { recursive: true });
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'search-index.ts'), '--keep-counties', site, data], { cwd: root, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('429999000000 不属于这次发布');
+    for (const code of COUNTIES) expect(existsSync(join(site, 'pagefind', 'county', code, 'pagefind-entry.json')), code).toBe(true);
+    rmSync(stray, { recursive: true });
+    expect(run('search-index.ts', ['--keep-counties', site, data], {})).toContain('其中 2 个由页面分片生成');
+    const one = treeHash(join(work, 'one', 'dist'));
+    const again = treeHash(site);
+    expect(Object.keys({ ...one, ...again }).filter((k) => one[k] !== again[k])).toEqual([]);
+  });
+
+  it('gives the same site when the build runs two page shards at once, each indexing its county', () => {
+    const log = run('build.ts', [], { DATA_DIR: join(work, 'export'), DIST_DIR: join(work, 'two', 'dist'), SITE_DATA_DIR: join(work, 'two', 'data'), PAGE_JOBS: '2', PAGE_SHARDS: '2' });
+    expect(log).toContain('其中 2 个由页面分片生成');
+    const one = treeHash(join(work, 'one', 'dist'));
+    const two = treeHash(join(work, 'two', 'dist'));
+    expect(Object.keys({ ...one, ...two }).filter((k) => one[k] !== two[k])).toEqual([]);
+  }, BUILD_TIMEOUT);
 });
