@@ -98,16 +98,31 @@ export async function stageKey(opts: StageKeyInput): Promise<string> {
   return sha256([`format ${FORMAT}`, `code ${opts.code ?? dataStageCodeDigest()}`, `data ${resolve(opts.dataDir)}`, ...inputs].join('\n'));
 }
 
-/**
- * Links (or, across file systems, copies) every file of `src` into the new folder `dst`,
- * and returns `path\tsize\tmtime` of each, in a fixed order.
- */
-function linkTree(src: string, dst: string, rel = '', out: string[] = []): string[] {
-  mkdirSync(join(dst, rel), { recursive: true });
-  for (const e of readdirSync(join(src, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+/** Every folder and file under `dir`, by path relative to it, each folder before its contents, names in code-unit order. */
+function* treeEntries(dir: string, rel = ''): Generator<{ path: string; isDir: boolean }> {
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      linkTree(src, dst, path, out);
+    yield { path, isDir: e.isDirectory() };
+    if (e.isDirectory()) yield* treeEntries(dir, path);
+  }
+}
+
+/** A `files.tsv` line: path, size and mtime of a file. */
+function fileLine(dir: string, path: string): string {
+  const s = statSync(join(dir, path));
+  return `${path}\t${s.size}\t${s.mtimeMs}`;
+}
+
+/**
+ * Links (or, across file systems, copies) every file of `src` into the new folder `dst`
+ * (empty folders included), and returns the `files.tsv` lines of `dst`.
+ */
+function linkTree(src: string, dst: string): string[] {
+  const lines: string[] = [];
+  mkdirSync(dst, { recursive: true });
+  for (const { path, isDir } of treeEntries(src)) {
+    if (isDir) {
+      mkdirSync(join(dst, path));
       continue;
     }
     try {
@@ -116,24 +131,16 @@ function linkTree(src: string, dst: string, rel = '', out: string[] = []): strin
       if (!['EXDEV', 'EPERM', 'EMLINK'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
       copyFileSync(join(src, path), join(dst, path));
     }
-    out.push(fileLine(dst, path));
+    lines.push(fileLine(dst, path));
   }
-  return out;
+  return lines;
 }
 
-function fileLine(dir: string, path: string): string {
-  const s = statSync(join(dir, path));
-  return `${path}\t${s.size}\t${s.mtimeMs}`;
-}
-
-/** `files.tsv` lines of a folder as it is now, in {@link linkTree}'s order. */
-function listTree(dir: string, rel = '', out: string[] = []): string[] {
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) listTree(dir, path, out);
-    else out.push(fileLine(dir, path));
-  }
-  return out;
+/** The `files.tsv` lines of a folder as it is now. */
+function listTree(dir: string): string[] {
+  const lines: string[] = [];
+  for (const { path, isDir } of treeEntries(dir)) if (!isDir) lines.push(fileLine(dir, path));
+  return lines;
 }
 
 /**

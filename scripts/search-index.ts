@@ -131,6 +131,12 @@ export function shardFiles(siteDir: string, regionDirs: readonly string[], count
 /** Where a bundle's pages come from: a glob over the site, or listed files given without their payment tables. */
 type BundlePages = { glob: string } | { files: string[] };
 
+/** The languages of a written bundle and its pages in the site's language (its pagefind-entry.json). */
+function bundleEntry(dir: string): { languages: string[]; count: number } {
+  const entry = JSON.parse(readFileSync(join(dir, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
+  return { languages: Object.keys(entry.languages), count: entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0 };
+}
+
 /**
  * Indexes `pages` in a fresh Pagefind process and writes the bundle to `outputPath`; every
  * Pagefind response is checked. Returns the pages indexed.
@@ -163,9 +169,7 @@ async function indexBundle(siteDir: string, pages: BundlePages, outputPath: stri
     }
     check('writeFiles', await index.writeFiles({ outputPath }));
     for (const name of unused) rmSync(join(outputPath, name), { force: true });
-    const entry = JSON.parse(readFileSync(join(outputPath, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
-    const languages = Object.keys(entry.languages);
-    const count = entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
+    const { languages, count } = bundleEntry(outputPath);
     if (languages.length !== 1 || count === 0) {
       throw new Error(`搜索索引生成失败（${what}）：查看了 ${scanned} 个页面，但索引为空或语言不对（${languages.join('、') || '无'}）。页面需带 data-pagefind-body。`);
     }
@@ -243,12 +247,6 @@ async function buildCountyBundles(siteDir: string, codes: readonly string[], job
   return codes.map((code) => counts.get(code)!);
 }
 
-/** Pages in a written bundle (its pagefind-entry.json). */
-function bundlePages(dir: string): number {
-  const entry = JSON.parse(readFileSync(join(dir, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
-  return entry.languages[SEARCH_LANGUAGE]?.page_count ?? 0;
-}
-
 /**
  * In a page job: builds, into `shardDir/pagefind/county/`, the bundles of the counties page
  * shard `shard` renders whole (the stitch then moves them into the site). Returns their codes.
@@ -289,7 +287,7 @@ export async function buildSearchIndex({ siteDir, dataDir, log = () => {}, jobs,
     const counts = [await indexBundle(siteDir, { glob: SITE_GLOB }, outputPath, UNUSED_UI_FILES)];
     if (existsSync(kept)) renameSync(kept, countiesDir);
     const built = await buildCountyBundles(siteDir, shards.shards.filter((s) => !keptCodes.includes(s.code)).map((s) => s.code), jobs);
-    counts.push(...keptCodes.map((code) => bundlePages(join(outputPath, shardPath(code)))), ...built);
+    counts.push(...keptCodes.map((code) => bundleEntry(join(outputPath, shardPath(code))).count), ...built);
     writeFileSync(join(outputPath, SHARDS_FILE), JSON.stringify(shards) + '\n');
     const written = walk(outputPath);
     const bytes = written.reduce((s, f) => s + f.bytes, 0);
