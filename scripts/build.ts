@@ -29,7 +29,7 @@ import { buildSearchIndex } from './search-index.ts';
 import { findPublications, runPublicationStages, writeHistory } from './publications.ts';
 import { makeCorrections } from './make-corrections.ts';
 import { writeSiteIndex } from './site-index.ts';
-import { defaultJobs } from './worker-result.ts';
+import { defaultJobs, positiveInt } from './worker-result.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const sampleDir = resolve(root, 'data/sample');
@@ -87,13 +87,7 @@ function recoverSwap(out: string): void {
 }
 
 /** A positive integer from the environment, undefined when unset; anything else stops the build before it starts. */
-function positiveIntEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} 应为正整数，而不是 "${raw}"`);
-  return n;
-}
+const positiveIntEnv = (name: string): number | undefined => positiveInt(name, process.env[name]);
 
 async function main(): Promise<number> {
   const pageJobs = positiveIntEnv('PAGE_JOBS') ?? defaultJobs();

@@ -19,10 +19,11 @@
  * replaced. Where links are impossible (another file system) files are copied.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { FILES } from '../src/lib/contract.ts';
 import type { DataStageResult } from './build-data.ts';
+import { fileSha256 } from './site-index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 /** Bumped when the layout of an entry changes. */
@@ -60,12 +61,6 @@ function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 let codeDigest: string | null = null;
 
 /** SHA-256 over the data stage's sources, the lockfile and Node's version (computed once per build). */
@@ -93,7 +88,7 @@ export async function stageKey(opts: StageKeyInput): Promise<string> {
   const inputs: string[] = [];
   for (const file of INPUT_FILES) {
     const path = join(opts.dataDir, file);
-    inputs.push(`${file}\t${existsSync(path) ? await hashFile(path) : 'missing'}`);
+    inputs.push(`${file}\t${existsSync(path) ? await fileSha256(path) : 'missing'}`);
   }
   return sha256([`format ${FORMAT}`, `code ${opts.code ?? dataStageCodeDigest()}`, `data ${resolve(opts.dataDir)}`, ...inputs].join('\n'));
 }

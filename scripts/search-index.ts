@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import * as pagefind from 'pagefind';
 import type { PublishedRegion } from '../src/lib/publish.ts';
 import { COUNTY_BUNDLES, SHARDS_FILE, shardPath } from '../src/lib/search-client.ts';
-import { defaultJobs } from './worker-result.ts';
+import { defaultJobs, positiveInt } from './worker-result.ts';
 import { parsePageShard, wholeCounties } from '../src/lib/page-shards.ts';
 import { isSiteLevel, SITE_GLOB, shardIndex, unindexedRegionDirs, withoutPaymentTable } from '../src/lib/search-shards.ts';
 
@@ -311,7 +311,6 @@ if (import.meta.main) {
     allowPositionals: true,
     options: { child: { type: 'boolean', default: false }, shard: { type: 'string' }, 'keep-counties': { type: 'boolean', default: false }, jobs: { type: 'string' } },
   });
-  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   try {
     if (values.child) {
       const task = await new Promise<ChildTask>((done) => process.once('message', (m) => done(m as ChildTask)));
@@ -321,7 +320,7 @@ if (import.meta.main) {
     } else {
       const siteDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '..', 'dist'));
       const dataDir = resolve(positionals[1] ?? resolve(import.meta.dirname, '..', '.data'));
-      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`--jobs 应为正整数，而不是 "${values.jobs}"`);
+      const jobs = positiveInt('--jobs', values.jobs);
       if (values.shard) await buildShardCountyBundles({ shardDir: siteDir, dataDir, shard: values.shard, jobs, log: (l) => console.log(l) });
       else await buildSearchIndex({ siteDir, dataDir, log: (l) => console.log(l), jobs, keepCounties: values['keep-counties'] });
     }

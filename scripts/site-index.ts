@@ -33,7 +33,7 @@ export const HASH_PARALLEL_MIN = 20_000;
 /** Size and SHA-256 of files, in order. */
 export async function hashFiles(paths: readonly string[]): Promise<Array<{ bytes: number; sha256: string }>> {
   const out: Array<{ bytes: number; sha256: string }> = [];
-  for (const p of paths) out.push({ bytes: statSync(p).size, sha256: await sha256(p) });
+  for (const p of paths) out.push({ bytes: statSync(p).size, sha256: await fileSha256(p) });
   return out;
 }
 
@@ -50,7 +50,8 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-async function sha256(path: string): Promise<string> {
+/** SHA-256 of a file, read at once when small, else streamed. */
+export async function fileSha256(path: string): Promise<string> {
   // Most files are small: one read is ~10x cheaper than opening a stream for each of
   // thousands of files. Large ones are streamed, so memory stays bounded.
   if (statSync(path).size < 16 << 20) return createHash('sha256').update(readFileSync(path)).digest('hex');

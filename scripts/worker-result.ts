@@ -33,3 +33,14 @@ export function threadRanges(n: number, min: number, jobs?: number): Array<[numb
   const count = n >= min ? Math.max(1, Math.min(jobs ?? defaultJobs(), n)) : 1;
   return Array.from({ length: count }, (_, k) => [Math.round((k * n) / count), Math.round(((k + 1) * n) / count)]);
 }
+
+/**
+ * A job count given as text (an environment variable, an option): undefined when empty,
+ * else a positive integer; anything else throws, naming the setting, before work starts.
+ */
+export function positiveInt(name: string, raw: string | undefined): number | undefined {
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} 应为正整数，而不是 "${raw}"`);
+  return n;
+}
