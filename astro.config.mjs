@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { lookupShards } from './scripts/lookup-shards.ts';
+import { siteFiles } from './scripts/site-files.ts';
 
 /** The public address comes from the publication (site.json baseUrl), for canonical links and QR codes. */
 function siteUrl() {
@@ -20,7 +20,7 @@ export default defineConfig({
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
-  integrations: [mdx(), lookupShards()],
+  integrations: [mdx(), siteFiles()],
   // Shiki colours code with inline style attributes, which the CSP below blocks: code in
   // articles stays plain (src/components/Code.astro).
   markdown: { syntaxHighlight: false },

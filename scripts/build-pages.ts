@@ -22,6 +22,8 @@ const root = resolve(import.meta.dirname, '..');
 /** Renders one shard (null: every page) into `outDir`, in this process. */
 export async function renderShard(outDir: string, shard: string | null): Promise<void> {
   parsePageShard(shard ?? undefined); // a malformed value stops here, before Astro starts
+  // The pages (src/lib/site-data.ts) resolve it once they are loaded, in the folder below.
+  process.env.SITE_DATA_DIR = resolve(process.env.SITE_DATA_DIR ?? '.data');
   if (shard) process.env.PAGE_SHARD = shard;
   else delete process.env.PAGE_SHARD;
   const { build } = await import('astro');

@@ -14,6 +14,11 @@ import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, Versioned
 const dir = resolve(process.env.SITE_DATA_DIR ?? '.data');
 const cache = new Map<string, unknown>();
 
+/** The folder this build reads (SITE_DATA_DIR when the module was loaded). */
+export function siteDataDir(): string {
+  return dir;
+}
+
 function readJson<T>(rel: string): T {
   let v = cache.get(rel);
   if (v === undefined) {

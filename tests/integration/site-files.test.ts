@@ -1,11 +1,11 @@
 /**
- * The lookup shards are copied into the built site by an integration (scripts/lookup-shards.ts),
+ * The lookup shards are copied into the built site by an integration (scripts/site-files.ts),
  * each page shard its share: together the shards copy every file once, byte for byte.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyLookupShards } from '../../scripts/lookup-shards.ts';
+import { copyLookupShards } from '../../scripts/site-files.ts';
 import { shardPrefixes } from '../../src/lib/lookup.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -32,26 +32,27 @@ describe('copyLookupShards', () => {
   const data = dataDir();
   const all = shardPrefixes(1).map((p) => `${p}.bin`);
 
-  it('copies every shard, byte for byte, for the whole site', () => {
+  it('copies every shard, byte for byte, for the whole site', async () => {
     const site = join(work, 'whole');
-    expect(copyLookupShards(data, site, undefined)).toBe(16);
+    expect(await copyLookupShards(data, site, undefined)).toBe(16);
     expect(listed(join(site, 'lookup', 's'))).toEqual(all);
     for (const f of all) expect(readFileSync(join(site, 'lookup', 's', f), 'utf8')).toBe(readFileSync(join(data, 'lookup', 's', f), 'utf8'));
   });
 
-  it('gives each of three page shards its share: every file once', () => {
-    const shares = [0, 1, 2].map((k) => {
+  it('gives each of three page shards its share: every file once', async () => {
+    const shares: string[][] = [];
+    for (const k of [0, 1, 2]) {
       const site = join(work, `shard-${k}`);
-      copyLookupShards(data, site, `${k}/3`);
-      return listed(join(site, 'lookup', 's'));
-    });
+      await copyLookupShards(data, site, `${k}/3`);
+      shares.push(listed(join(site, 'lookup', 's')));
+    }
     expect(shares.map((s) => s.length)).toEqual([6, 5, 5]);
     expect(shares.flat().sort()).toEqual(all);
   });
 
-  it('copies nothing when the publication has no lookup', () => {
+  it('copies nothing when the publication has no lookup', async () => {
     const site = join(work, 'none');
-    expect(copyLookupShards(join(work, 'no-data'), site, undefined)).toBe(0);
+    expect(await copyLookupShards(join(work, 'no-data'), site, undefined)).toBe(0);
     expect(existsSync(site)).toBe(false);
   });
 });

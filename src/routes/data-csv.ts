@@ -1,0 +1,4 @@
+/** The dev server's route of the data files ending in .csv (src/routes/data-file.ts). */
+import { dataFileRoute } from './data-file.ts';
+
+export const { getStaticPaths, GET } = dataFileRoute('csv');
