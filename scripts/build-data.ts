@@ -20,6 +20,7 @@ import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, 
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
+import { writeFiles } from './write-files.ts';
 
 /** Where the data stage reads and writes, and how it reports. */
 export interface DataStageOptions {
@@ -218,16 +219,19 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     const list = regionYears.get(s.code) ?? [];
     list.push(s.year);
     regionYears.set(s.code, list);
-    const region = byCode.get(s.code)!;
-    const children = region.children.flatMap((c) => {
-      const cs = statsByKey.get(`${s.year}:${c}`);
-      return cs ? [childSummary(cs, byCode.get(c)!.name)] : [];
-    });
-    const file: StatsFile = { ...s, name: region.name, children };
-    const path = join(tmpDir, 'stats', String(s.year), `${s.code}.json`);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify(file));
   }
+  await writeFiles((function* () {
+    for (const s of all) {
+      const region = byCode.get(s.code);
+      if (!region) continue;
+      const children = region.children.flatMap((c) => {
+        const cs = statsByKey.get(`${s.year}:${c}`);
+        return cs ? [childSummary(cs, byCode.get(c)!.name)] : [];
+      });
+      const file: StatsFile = { ...s, name: region.name, children };
+      yield [join(tmpDir, 'stats', String(s.year), `${s.code}.json`), JSON.stringify(file)] as const;
+    }
+  })());
   const published: PublishedRegion[] = tree.regions.map((r) => ({ ...r, years: regionYears.get(r.code) ?? [] }));
   const meta: SiteMeta = {
     siteName: config.siteName,
