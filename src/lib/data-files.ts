@@ -1,9 +1,10 @@
 /**
  * The site's data files that are not pages: chart downloads (`/charts/{year}/{code}/{chart}.csv|json|svg`),
  * the JSON API (`/api/{year}/{code}.json`) and the village CSV downloads (`/api/{year}/{code}.csv`,
- * `/api/{year}/{code}/v/{n}.csv`). A build writes them straight from these functions
- * (scripts/site-files.ts) instead of rendering each one as an Astro endpoint; the dev server
- * serves them, and the lookup shards, from one route (src/routes/data-file.ts).
+ * `/api/{year}/{code}/v/{n}.csv`) and the lookup shards (`/lookup/s/{prefix}.bin`). A build
+ * writes them straight from these functions (scripts/site-files.ts) instead of rendering each
+ * one as an Astro endpoint; the dev server serves them from routes injected in dev only
+ * (src/routes/data-file.ts).
  */
 import { buildChart, chartIds, regionYears } from './charts/catalog.ts';
 import { figureCsv, figureJson, type ChartFigure } from './charts/figure.ts';
@@ -70,7 +71,7 @@ export function* apiFiles(filter: ShardFilter): Generator<DataFile> {
   }
 }
 
-/** The lookup shards `filter` spreads to this shard, as the data stage wrote them (a build copies the files instead). */
+/** The lookup shards `filter` spreads to this shard, as the data stage wrote them. */
 export function* lookupFiles(filter: ShardFilter): Generator<DataFile> {
   const index = getLookupIndex();
   if (!index) return;
