@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pageShardCount, parsePageShard, shardHeapMb } from '../src/lib/page-shards.ts';
+import { pageShardCount, parsePageShard, shardHeapMb, wholeCounties } from '../src/lib/page-shards.ts';
 import type { PublishedRegion } from '../src/lib/publish.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -131,8 +131,9 @@ export async function buildPages(opts: { outDir: string; jobs: number; shards?: 
         for (let k = next++; k < shards; k = next++) {
           try {
             await runShardProcess(dirs[k]!, `${k}/${shards}`, heapMb);
-            // One bundle at a time: the other job's shard keeps the second core busy.
-            if (opts.search) await runScript([join(import.meta.dirname, 'search-index.ts'), '--shard', `${k}/${shards}`, '--jobs', '1', dirs[k]!, dataDir], `页面分片 ${k}/${shards} 的搜索索引生成失败`);
+            // One bundle at a time: the other job's shard keeps the second core busy. A shard
+            // that renders no county whole (a county's site cut in two) has none to build.
+            if (opts.search && wholeCounties(regions, { index: k, count: shards }).length) await runScript([join(import.meta.dirname, 'search-index.ts'), '--shard', `${k}/${shards}`, '--jobs', '1', dirs[k]!, dataDir], `页面分片 ${k}/${shards} 的搜索索引生成失败`);
           } catch (e) {
             next = shards;
             throw e;
