@@ -1,9 +1,9 @@
 /**
  * Province-scale benchmark: generates data with the sample generator, runs the full
  * build, and prints per stage wall time, rate and peak memory (of the whole process tree,
- * sampled from /proc, and of its largest process, named by its script), with the two floors
- * measured in the same run on the same data: papaparse parsing alone, and Astro
- * rendering bare notice pages alone. A script, never a test: timings are not asserted.
+ * sampled from /proc, with the processes it was made of at the peak, named by their script),
+ * with the two floors measured in the same run on the same data: papaparse parsing alone,
+ * and Astro rendering bare notice pages alone. A script, never a test: timings are not asserted.
  *
  *   npm run bench -- --size county|counties10|province [--keep] [--rebuild]
  *
@@ -44,16 +44,17 @@ function processName(pid: number): string {
 
 /**
  * Resident memory of a process and all its descendants (worker threads are in the process;
- * the Pagefind indexer and esbuild are child processes), from /proc, with the largest of
- * them. 0 where there is no /proc.
+ * the Pagefind indexer and esbuild are child processes), from /proc, and what it is made of:
+ * the largest processes by name and MiB (`build-pages.ts 902 + build-pages.ts 850 + build.ts
+ * 310 + 2 others 41`). 0 where there is no /proc.
  */
-function treeRss(rootPid: number): { bytes: number; largest: number; largestName: string } {
+function treeRss(rootPid: number): { bytes: number; parts: string } {
   const children = new Map<number, number[]>();
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return { bytes: 0, largest: 0, largestName: '' };
+    return { bytes: 0, parts: '' };
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
@@ -68,43 +69,36 @@ function treeRss(rootPid: number): { bytes: number; largest: number; largestName
       // The process ended between the listing and the read.
     }
   }
-  let bytes = 0;
-  let largest = 0;
-  let largestPid = rootPid;
+  const procs: Array<[pid: number, bytes: number]> = [];
   const queue = [rootPid];
   while (queue.length > 0) {
     const pid = queue.pop()!;
-    let own: number;
     try {
-      own = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+      procs.push([pid, Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES]);
     } catch {
       continue;
     }
-    bytes += own;
-    if (own > largest) [largest, largestPid] = [own, pid];
     queue.push(...(children.get(pid) ?? []));
   }
-  return { bytes, largest, largestName: bytes > 0 ? processName(largestPid) : '' };
+  procs.sort((a, b) => b[1] - a[1]);
+  const bytes = procs.reduce((n, [, b]) => n + b, 0);
+  const shown = procs.slice(0, 3).map(([pid, b]) => `${processName(pid)} ${MiB(b)}`);
+  const rest = procs.slice(3);
+  if (rest.length) shown.push(`${rest.length} other${rest.length > 1 ? 's' : ''} ${MiB(rest.reduce((n, [, b]) => n + b, 0))}`);
+  return { bytes, parts: shown.join(' + ') };
 }
 
-/** A memory sample: epoch milliseconds, the tree's bytes, and its largest process's bytes and name. */
-type Sample = [number, number, number, string];
+/** A memory sample: epoch milliseconds, the tree's bytes, and what they are made of ({@link treeRss}). */
+type Sample = [number, number, string];
 const SAMPLE_MS = 200;
 
 const MiB = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
-/** Highest sample between two epoch times, in MiB (null when none fell inside). */
-function peakBetween(samples: Sample[], start: number, end: number): number | null {
-  let peak = -1;
-  for (const [t, b] of samples) if (t >= start && t <= end && b > peak) peak = b;
-  return peak < 0 ? null : MiB(peak);
-}
-
-/** The largest single process between two epoch times: `name MiB` (null when no sample fell inside). */
-function largestBetween(samples: Sample[], start: number, end: number): string | null {
+/** The highest sample between two epoch times (null when none fell inside). */
+function peakSample(samples: Sample[], start: number, end: number): Sample | null {
   let top: Sample | null = null;
-  for (const s of samples) if (s[0] >= start && s[0] <= end && (!top || s[2] > top[2])) top = s;
-  return top ? `${top[3]} ${MiB(top[2])}` : null;
+  for (const s of samples) if (s[0] >= start && s[0] <= end && (!top || s[1] > top[1])) top = s;
+  return top;
 }
 
 /**
@@ -124,7 +118,7 @@ async function run(label: string, args: string[], env: NodeJS.ProcessEnv = {}, c
   const samples: Sample[] = [];
   const timer = setInterval(() => {
     const rss = child.pid === undefined ? null : treeRss(child.pid);
-    if (rss && rss.bytes > 0) samples.push([Date.now(), rss.bytes, rss.largest, rss.largestName]);
+    if (rss && rss.bytes > 0) samples.push([Date.now(), rss.bytes, rss.parts]);
   }, SAMPLE_MS);
   const status = await new Promise<number | null>((done, fail) => {
     child.on('error', fail);
@@ -190,7 +184,12 @@ async function main(): Promise<void> {
     await run('generate', [node, 'scripts/generate-sample.ts', '--out', dataDir, ...genArgs]);
   }
   const rows = (await countLines(join(dataDir, 'payments.csv'))) - 1;
-  const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null; largestProcess?: string | null }> = [];
+  const stages: Array<{ stage: string; seconds: number; rate: string; peakRssMiB: number | null; atPeak?: string }> = [];
+  /** A stage's peak and the processes it was made of. */
+  const peakOf = (samples: Sample[], start: number, end: number): { peakRssMiB: number | null; atPeak: string } => {
+    const top = peakSample(samples, start, end);
+    return { peakRssMiB: top ? MiB(top[1]) : null, atPeak: top?.[2] ?? '' };
+  };
 
   // Floor 1: papaparse alone.
   const parse = await run('parse floor', [node, 'scripts/bench-ingest.ts', '--stage', 'parse', '--dir', dataDir]);
@@ -210,9 +209,9 @@ async function main(): Promise<void> {
     const stageTimes = existsSync(timings) ? (JSON.parse(readFileSync(timings, 'utf8')) as Array<{ stage: string; seconds: number; start: number; end: number }>) : [];
     for (const s of stageTimes) {
       const rate = s.stage.startsWith('data') ? `${Math.round(rows / s.seconds)} rows/s` : s.stage.startsWith('astro') || s.stage.startsWith('search') ? `${Math.round(pages / s.seconds)} pages/s` : '';
-      stages.push({ stage: `${label}: ${s.stage}`, seconds: s.seconds, rate, peakRssMiB: peakBetween(build.samples, s.start, s.end), largestProcess: largestBetween(build.samples, s.start, s.end) });
+      stages.push({ stage: `${label}: ${s.stage}`, seconds: s.seconds, rate, ...peakOf(build.samples, s.start, s.end) });
     }
-    stages.push({ stage: `${label}: total`, seconds: build.seconds, rate: `${pages} pages`, peakRssMiB: build.peakRssMiB, largestProcess: largestBetween(build.samples, 0, Infinity) });
+    stages.push({ stage: `${label}: total`, seconds: build.seconds, rate: `${pages} pages`, ...peakOf(build.samples, 0, Infinity) });
     return build.seconds;
   };
   const buildSeconds = await timedBuild('build');
@@ -235,9 +234,9 @@ async function main(): Promise<void> {
 
   const floors = parse.seconds + astroFloor.seconds;
   console.log(`\n${size}: ${rows} payment rows, ${pages} HTML pages, ${cpus().length} cores, Node ${process.version}`);
-  console.log('stage'.padEnd(34) + 'seconds'.padStart(9) + '  rate'.padEnd(28) + 'peak RSS'.padEnd(12) + 'largest process (MiB)');
+  console.log('stage'.padEnd(34) + 'seconds'.padStart(9) + '  rate'.padEnd(28) + 'peak RSS'.padEnd(12) + 'at the peak (MiB)');
   for (const s of stages) {
-    console.log(s.stage.padEnd(34) + s.seconds.toFixed(1).padStart(9) + '  ' + s.rate.padEnd(26) + (s.peakRssMiB === null ? '' : `${s.peakRssMiB} MiB`).padEnd(12) + (s.largestProcess ?? ''));
+    console.log(s.stage.padEnd(34) + s.seconds.toFixed(1).padStart(9) + '  ' + s.rate.padEnd(26) + (s.peakRssMiB === null ? '' : `${s.peakRssMiB} MiB`).padEnd(12) + (s.atPeak ?? ''));
   }
   console.log(`total ÷ (parse floor + Astro floor) = ${(buildSeconds / floors).toFixed(2)}`);
   mkdirSync(results, { recursive: true });
