@@ -6,4 +6,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { historyRangeTask, type HistoryRangeTask } from './publications.ts';
 
-parentPort!.postMessage(historyRangeTask(workerData as HistoryRangeTask));
+parentPort!.postMessage(await historyRangeTask(workerData as HistoryRangeTask));

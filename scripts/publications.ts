@@ -31,6 +31,7 @@ import {
 import type { DataStageResult } from './build-data.ts';
 import { pruneCache, restoreStage, stageKey, storeStage, type CachedStage } from './data-cache.ts';
 import { defaultJobs, threadRanges, workerResult } from './worker-result.ts';
+import { writeFiles } from './write-files.ts';
 
 /** An export folder to publish, with its id when the history folder names it. */
 export interface PublicationSource {
@@ -310,18 +311,28 @@ export interface HistoryRangeTask {
   to: number;
 }
 
-export function historyRangeTask(task: HistoryRangeTask): HistoryRange {
+export function historyRangeTask(task: HistoryRangeTask): Promise<HistoryRange> {
   return historyRange(loadHistory(task.outputs), task.from, task.to, task.siteDataDir);
 }
 
-/** Compares the notices keys[from, to) across the publications, one notice at a time, and writes their history files. */
-function historyRange(ctx: HistoryContext, from: number, to: number, siteDataDir: string): HistoryRange {
+/**
+ * Compares the notices keys[from, to) across the publications, one notice at a time, and
+ * writes their history files, several at once (scripts/write-files.ts) while the next
+ * notices are compared.
+ */
+async function historyRange(ctx: HistoryContext, from: number, to: number, siteDataDir: string): Promise<HistoryRange> {
+  const out: HistoryRange = { events: [], versioned: [], keep: [], counts: ctx.pubs.map(() => emptyCounts()) };
+  await writeFiles(compareNotices(ctx, from, to, siteDataDir, out));
+  return out;
+}
+
+/** The history file of each notice of keys[from, to), as it is compared; what the range found goes into `out`. */
+function* compareNotices(ctx: HistoryContext, from: number, to: number, siteDataDir: string, out: HistoryRange): Generator<readonly [string, string]> {
   const { pubs, regionInfo } = ctx;
   const townshipOf = (code: string): { code: string; name: string } | null => {
     const parent = regionInfo.get(code)?.parent;
     return parent ? { code: parent, name: regionInfo.get(parent)?.name ?? parent } : null;
   };
-  const out: HistoryRange = { events: [], versioned: [], keep: [], counts: pubs.map(() => emptyCounts()) };
   const versioned = out.versioned;
 
   for (const key of ctx.keys.slice(from, to)) {
@@ -387,9 +398,6 @@ function historyRange(ctx: HistoryContext, from: number, to: number, siteDataDir
       last = now;
     });
 
-    const path = join(siteDataDir, 'history', y, `${code}.json`);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify(history));
     if (history.versions.length > 1 || history.withdrawn) {
       versioned.push({ year, code, rows: history.versions.map((v) => v.rows), withdrawn: history.withdrawn !== null });
       // Version pages read each version's rows from its publication; the current version is the site's own rows.
@@ -398,9 +406,8 @@ function historyRange(ctx: HistoryContext, from: number, to: number, siteDataDir
         if (!isCurrent) out.keep.push(`${versionPub[vi]}:${key}`);
       });
     }
+    yield [join(siteDataDir, 'history', y, `${code}.json`), JSON.stringify(history)] as const;
   }
-
-  return out;
 }
 
 /**
@@ -416,7 +423,7 @@ export async function writeHistory(opts: HistoryOptions): Promise<HistorySummary
   const latest = pubs[pubs.length - 1]!;
   const parts = threadRanges(keys.length, opts.parallelMin ?? HISTORY_PARALLEL_MIN, opts.jobs);
   const ranges = parts.length === 1
-    ? [historyRange(ctx, 0, keys.length, siteDataDir)]
+    ? [await historyRange(ctx, 0, keys.length, siteDataDir)]
     : await Promise.all(parts.map(([from, to]) => workerResult<HistoryRange>(
       new URL('./history-range-worker.ts', import.meta.url), { outputs, siteDataDir, from, to } satisfies HistoryRangeTask, 'history range',
     )));
