@@ -1,7 +1,8 @@
 /**
- * Writes many small files with several writes in flight. On this project's build machines
- * a file's creation costs about 0.3–0.5 ms of waiting; four writes at once (libuv's thread
- * pool) wrote 6,000 files of 3 KB in 0.8–0.9 s against 1.7–2.2 s one after another.
+ * Writes many small files with several writes in flight, on libuv's thread pool, while the
+ * calling thread makes the next contents. On this project's build machine a file's creation
+ * costs 0.3–0.5 ms, most of it in the kernel (ext4's inode allocation, by `perf record`):
+ * 6,000 files of 3 KB took 0.8–0.9 s written this way against 1.7–2.2 s one after another.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
