@@ -80,7 +80,9 @@ function treeRss(rootPid: number): { bytes: number; parts: string } {
     }
     queue.push(...(children.get(pid) ?? []));
   }
+  // A process that ended while it was read counts for nothing.
   procs.sort((a, b) => b[1] - a[1]);
+  while (procs.length && procs[procs.length - 1]![1] === 0) procs.pop();
   const bytes = procs.reduce((n, [, b]) => n + b, 0);
   const shown = procs.slice(0, 3).map(([pid, b]) => `${processName(pid)} ${MiB(b)}`);
   const rest = procs.slice(3);
