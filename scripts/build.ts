@@ -44,7 +44,7 @@ const dataOnly = process.argv.includes('--data-only');
  * `.next`), in a process of its own, so that their memory goes back to the system before
  * the pages stage starts. Worker threads leave memory behind in the process that ran them:
  * on a county, 455 MB resident after the data stage with 20 MB of JavaScript heap (a full
- * collection freed none of it); on a province, 774 MB of the pages stage's 2,199 MB peak.
+ * collection freed none of it); on a province, 774 MB when the pages stage peaked at about 2.2 GB.
  */
 const dataStagesOnly = process.argv.includes('--data-stages');
 const distNext = `${distOut}.next`;

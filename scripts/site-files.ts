@@ -11,12 +11,10 @@
  * did, so the stitched site is the same. The dev server serves the files from routes
  * injected in dev only (src/routes/data-file.ts).
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { parsePageShard, shardFilter } from '../src/lib/page-shards.ts';
-import type { PublishedRegion } from '../src/lib/publish.ts';
 import { writeFiles } from './write-files.ts';
 
 /**
@@ -27,11 +25,10 @@ import { writeFiles } from './write-files.ts';
  * `dataDir`. Returns how many files it wrote.
  */
 export async function writeDataFiles(dataDir: string, siteDir: string, shard: string | undefined): Promise<number> {
-  const { siteDataDir } = await import('../src/lib/site-data.ts');
+  const { getRegions, siteDataDir } = await import('../src/lib/site-data.ts');
   if (siteDataDir() !== resolve(dataDir)) throw new Error(`the pages read ${siteDataDir()}, not ${dataDir}: set SITE_DATA_DIR before the build`);
   const { apiFiles, chartFiles, lookupFiles } = await import('../src/lib/data-files.ts');
-  const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
-  const filter = shardFilter(regions, parsePageShard(shard));
+  const filter = shardFilter(getRegions(), parsePageShard(shard));
   return writeFiles((function* () {
     for (const files of [lookupFiles(filter), chartFiles(filter), apiFiles(filter)]) for (const file of files) yield [join(siteDir, file.path), file.body()] as const;
   })());
