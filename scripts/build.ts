@@ -43,8 +43,9 @@ const dataOnly = process.argv.includes('--data-only');
  * `--data-stages`: how the build runs the data stage and the history (into SITE_DATA_DIR +
  * `.next`), in a process of its own, so that their memory goes back to the system before
  * the pages stage starts. Worker threads leave memory behind in the process that ran them:
- * on a county, 455 MB resident after the data stage with 20 MB of JavaScript heap (a full
- * collection freed none of it); on a province, 774 MB when the pages stage peaked at about 2.2 GB.
+ * on a county, 455 MB resident after the data stage with 20 MB of JavaScript heap, and a
+ * full collection freed none of it (`process.memoryUsage()` around the two stages, on the
+ * export of `npm run bench -- --size county`); on a province, 774 MB when the pages stage peaked at about 2.2 GB.
  */
 const dataStagesOnly = process.argv.includes('--data-stages');
 const distNext = `${distOut}.next`;
@@ -97,13 +98,14 @@ function recoverSwap(out: string): void {
 /** A positive integer from the environment, undefined when unset; anything else stops the build before it starts. */
 const positiveIntEnv = (name: string): number | undefined => positiveInt(name, process.env[name]);
 
+const log = (l: string): void => console.log(l);
+
 /** The data stage of every publication, then the history, into dataNext; false when an export is invalid. */
 async function dataStages(): Promise<boolean> {
   const t0 = performance.now();
-  const log = (l: string): void => console.log(l);
+  const jobs = positiveIntEnv('BUILD_JOBS');
   const sources = findPublications(dataDir);
   console.log(`读取导出数据：${dataDir}${sources.length > 1 ? `（${sources.length} 次发布：${sources.map((s) => s.id).join('、')}）` : ''}`);
-  const jobs = process.env.BUILD_JOBS ? Number(process.env.BUILD_JOBS) : undefined;
   const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir });
   if (!outs) return false;
   // The latest publication is the site's data; earlier ones go under it, then notices are compared.
@@ -145,7 +147,6 @@ async function main(): Promise<number> {
   recoverSwap(distOut);
   recoverSwap(dataOut);
   cleanNext();
-  const log = (l: string): void => console.log(l);
   if (!process.env.DATA_DIR) {
     if (!existsSync(resolve(sampleDir, 'payments.csv'))) {
       console.log(`没有指定 DATA_DIR，生成示例数据到 ${sampleDir} …`);

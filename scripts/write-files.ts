@@ -2,7 +2,8 @@
  * Writes many small files with several writes in flight, on libuv's thread pool, while the
  * calling thread makes the next contents. On this project's build machine a file's creation
  * costs 0.3–0.5 ms, most of it in the kernel (ext4's inode allocation, by `perf record`):
- * 6,000 files of 3 KB took 0.8–0.9 s written this way against 1.7–2.2 s one after another.
+ * 6,000 files of 3 KB in 60 folders took 0.8–0.9 s written this way against 1.7–2.2 s with
+ * `writeFileSync` one after another (the two loops timed in one script, alternated).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';

@@ -6,7 +6,7 @@
  * one as an Astro endpoint; the dev server serves them from routes injected in dev only
  * (src/routes/data-file.ts).
  */
-import { buildChart, chartIds, regionYears } from './charts/catalog.ts';
+import { buildChart, chartIds, regionYears, type ChartSource } from './charts/catalog.ts';
 import { figureCsv, figureJson, type ChartFigure } from './charts/figure.ts';
 import { regionYearApi } from './charts/api.ts';
 import { siteChartSource } from './charts/site-source.ts';
@@ -24,8 +24,7 @@ export interface DataFile {
 }
 
 /** The files of a chart (`csv`, `json`, `svg`); the chart is built once, when the first is asked for. */
-function chartDownloads(year: number, code: string, id: string, name: string): DataFile[] {
-  const src = siteChartSource();
+function chartDownloads(src: ChartSource, year: number, code: string, id: string, name: string): DataFile[] {
   let figure: ChartFigure | undefined;
   const built = (): ChartFigure => (figure ??= buildChart(src, code, year, id)!);
   return CHART_FILE_TYPES.map((ext) => ({
@@ -51,7 +50,7 @@ export function* chartFiles(filter: ShardFilter): Generator<DataFile> {
   for (const { code, year } of regionYears(src)) {
     if (!filter.region(code)) continue;
     const name = src.stats(year, code)!.name;
-    for (const id of chartIds(src, code, year)) yield* chartDownloads(year, code, id, name);
+    for (const id of chartIds(src, code, year)) yield* chartDownloads(src, year, code, id, name);
   }
 }
 

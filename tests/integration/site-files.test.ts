@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataFiles } from '../../scripts/site-files.ts';
 import { shardPrefixes } from '../../src/lib/lookup.ts';
 import { tempDir } from '../helpers.ts';
@@ -32,7 +32,12 @@ function dataDir(): string {
 
 const data = dataDir();
 // The pages' data module reads it once, when writeDataFiles first loads it.
+const before = process.env.SITE_DATA_DIR;
 process.env.SITE_DATA_DIR = data;
+afterAll(() => {
+  if (before === undefined) delete process.env.SITE_DATA_DIR;
+  else process.env.SITE_DATA_DIR = before;
+});
 const all = shardPrefixes(1).map((p) => `${p}.bin`);
 const listed = (site: string): string[] => readdirSync(join(site, 'lookup', 's')).sort();
 
