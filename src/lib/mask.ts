@@ -61,6 +61,26 @@ export const FULL_ID_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** Pattern of a mainland mobile number (1[3-9] + 9 digits), anywhere in a text. */
 export const MOBILE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 
+/**
+ * False when `text` cannot hold a match of {@link MOBILE_IN_TEXT} or {@link FULL_ID_IN_TEXT}:
+ * a mobile number is a run of exactly 11 digits, a full ID number one of 17 or 18. A
+ * 12-digit region code is neither, so most rows of an export are cleared without running
+ * either pattern (they took 7% of the data stage's time on every row).
+ */
+export function mayHoldPersonalNumber(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      run++;
+      continue;
+    }
+    if (run === 11 || run >= 17) return true;
+    run = 0;
+  }
+  return run === 11 || run >= 17;
+}
+
 /** Masks a mobile number for messages: keeps the first 3 and last 4 digits (138****5678). */
 export function maskMobile(mobile: string): string {
   return mobile.slice(0, 3) + '****' + mobile.slice(-4);
