@@ -16,7 +16,8 @@ import { buildRegions, type Region } from '../src/lib/regions.ts';
 import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
 import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/aggregate.ts';
 import { partOf } from '../src/lib/parts.ts';
-import { childSummary, publicCells, toCsv, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
+import { ContentHasher } from '../src/lib/integrity.ts';
+import { childSummary, publicCells, toCsv, writtenCells, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
@@ -243,6 +244,9 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     inputs: reports,
   };
   writeFileSync(join(tmpDir, 'regions.json'), JSON.stringify(published));
+  const hashes: NoticeHashes = {};
+  for (const [key, hash, rows] of results.flatMap((r) => r.hashes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hashes[key] = [hash, rows];
+  writeFileSync(join(tmpDir, 'notices.json'), JSON.stringify(hashes));
   writeFileSync(join(tmpDir, 'meta.json'), JSON.stringify(meta, null, 1));
 
   const rowsPublished = villages.reduce((n, v) => n + v.rows, 0);
@@ -278,6 +282,8 @@ export interface PartResult {
   /** The first problems, for the console. */
   shown: Issue[];
   spill: SpillInfo;
+  /** Content hash and rows of each village-year this part wrote, by `year:code`. */
+  hashes: Array<[key: string, hash: string, rows: number]>;
 }
 
 /**
@@ -316,6 +322,8 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   let maxPaid = '';
   // 序号 of each row in its village-year file; lookup shards and 未到账 lists point back to it.
   const rowNumbers = new Map<string, number>();
+  // The content hash of each village-year's rows, as they are written (history reads no rows to get it).
+  const hashers = new Map<string, ContentHasher>();
   const lookup = new LookupStage(tmpDir, byCode, `.lookup-spill-${part}`);
   const pending = new PendingStage(tmpDir);
   const flushRows = (): void => {
@@ -339,7 +347,11 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
     const key = `${p.coverage_year}:${p.region_code}`;
     let list = buffers.get(key);
     if (!list) buffers.set(key, (list = []));
-    list.push(publicCells(p));
+    const cells = publicCells(p);
+    list.push(cells);
+    let hasher = hashers.get(key);
+    if (!hasher) hashers.set(key, (hasher = new ContentHasher()));
+    hasher.add(writtenCells(cells));
     const row = (rowNumbers.get(key) ?? 0) + 1;
     rowNumbers.set(key, row);
     lookup.add(p, row);
@@ -351,7 +363,8 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
     flushRows();
     pending.flush();
   }
-  return { villages: acc.villages(), maxPaid, reports, errors: issues.errors, warnings: issues.warnings, shown: issues.shown, spill: lookup.spill() };
+  const hashes = [...hashers].map(([key, h]): [string, string, number] => [key, h.digest(), h.rows]);
+  return { villages: acc.villages(), maxPaid, reports, errors: issues.errors, warnings: issues.warnings, shown: issues.shown, spill: lookup.spill(), hashes };
 }
 
 /** Runs {@link ingestPart} in a worker thread. */

@@ -4,8 +4,9 @@
  * once per publication, and computes the record of each publication, every notice's
  * versions and corrections, the county's list of recent corrections and the feeds.
  *
- * Rows in memory are bounded by one village: notices are compared one village-year file
- * pair at a time, whatever the number of rows in a year. Each notice's version events
+ * Notices are compared by the content hashes the data stage computed as it wrote them
+ * (notices.json): only a notice whose hash changed between two publications has its rows
+ * read, one village-year file pair at a time, so rows in memory are bounded by one village. Each notice's version events
  * (a few hundred bytes) are kept until the feeds are written.
  *
  * Written next to the current publication's data stage output (the `.data` layout):
@@ -22,8 +23,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { diffCounts, diffNotices, isEmptyDiff, type NoticeDiff } from '../src/lib/corrections.ts';
-import { ContentHasher, csvCells } from '../src/lib/integrity.ts';
-import { unescapeFormula, type PublicRow, type PublishedRegion, type SiteMeta } from '../src/lib/publish.ts';
+import { ContentHasher, csvCells, EMPTY_CONTENT_HASH } from '../src/lib/integrity.ts';
+import { unescapeFormula, type NoticeHashes, type PublicRow, type PublishedRegion, type SiteMeta } from '../src/lib/publish.ts';
 import {
   isPublicationId, MAX_LISTED_ROWS, NewestEntries, orderPublications, publicationDate, publicationRecord, singleExportId,
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
@@ -196,42 +197,47 @@ interface Loaded {
   meta: SiteMeta;
   /** Village-year keys `year:code` of this publication's notices. */
   notices: Set<string>;
+  /** Content hash and rows of each notice with rows, from the data stage (notices.json). */
+  hashes: NoticeHashes;
   extraInputs: PublicationInput[];
   counts: PublicationCounts;
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-/** A village-year's published rows in one publication: the cells' content hash and rows for the diff. */
-interface NoticeRows {
+/** A village-year in one publication: its content hash and number of rows, and where its rows file is. */
+interface Notice {
   hash: string;
-  /** SHA-256 of the file's bytes: equal bytes need no parsing to know the content is equal. */
-  fileHash: string;
-  rows: PublicRow[];
-  keys?: string[];
+  rows: number;
+  dir: string;
+  year: number;
+  code: string;
+}
+
+/** A notice of a publication, as the data stage hashed it (no rows: the hash of no rows). */
+function noticeOf(p: Loaded, year: number, code: string): Notice {
+  const [hash, rows] = p.hashes[`${year}:${code}`] ?? [EMPTY_CONTENT_HASH, 0];
+  return { hash, rows, dir: p.dir, year, code };
 }
 
 /**
- * Reads a village-year's rows file (absent = no rows) and hashes it; 查询码 from keys/ if
- * the data stage wrote them. Returns null, without parsing, when the file's bytes are
- * those of `unchanged` (most notices do not change between publications).
+ * Reads a notice's rows for a comparison (absent file = no rows), with the 查询码 from keys/
+ * if the data stage wrote them. Only notices whose hash changed are read. The rows must
+ * hash to the data stage's hash, or the comparison stops.
  */
-function readNotice(dir: string, year: number, code: string, unchanged: NoticeRows | null): NoticeRows | null {
-  const path = join(dir, 'rows', String(year), `${code}.csv`);
-  const bytes = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
-  const keyPath = join(dir, 'keys', String(year), `${code}.txt`);
-  const keyBytes = existsSync(keyPath) ? readFileSync(keyPath) : null;
-  const fileHash = createHash('sha256').update(bytes).update(keyBytes ? '\0keys\0' : '').update(keyBytes ?? '').digest('hex');
-  if (unchanged && unchanged.fileHash === fileHash) return null;
-  const cells = bytes.length ? csvCells(bytes.toString('utf8')) : [];
+function readRows(n: Notice): { rows: PublicRow[]; keys?: string[] } {
+  const path = join(n.dir, 'rows', String(n.year), `${n.code}.csv`);
+  const cells = existsSync(path) ? csvCells(readFileSync(path, 'utf8')) : [];
   const h = new ContentHasher();
   const rows: PublicRow[] = cells.map((c) => {
     h.add(c);
     return { name: c[2] ?? '', idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '' };
   });
+  if (h.digest() !== n.hash) throw new Error(`${path}: its rows do not hash to the content hash the data stage gave them`);
   // Optional private 查询码 per row (one per line, same order), never published: makes row identity exact.
-  const keys = keyBytes ? keyBytes.toString('utf8').split('\n').slice(0, rows.length) : undefined;
-  return { hash: h.digest(), fileHash, rows, keys };
+  const keyPath = join(n.dir, 'keys', String(n.year), `${n.code}.txt`);
+  const keys = existsSync(keyPath) ? readFileSync(keyPath, 'utf8').split('\n').slice(0, rows.length) : undefined;
+  return { rows, keys };
 }
 
 function cap<T>(list: T[]): { list: T[]; cut: boolean } {
@@ -276,7 +282,8 @@ function loadHistory(outputs: HistoryOptions['outputs']): HistoryContext {
     const notices = new Set<string>();
     for (const r of regions) if (r.level === 'village') for (const y of r.years) notices.add(`${y}:${r.code}`);
     const site = hashSmallFile(join(source.dataDir, 'site.json'), 'site.json');
-    return { id: source.id ?? singleExportId(meta.asOf), dir, meta, notices, extraInputs: site ? [site] : [], counts: emptyCounts() };
+    const hashes = readJson<NoticeHashes>(join(dir, 'notices.json'));
+    return { id: source.id ?? singleExportId(meta.asOf), dir, meta, notices, hashes, extraInputs: site ? [site] : [], counts: emptyCounts() };
   });
   for (let i = 1; i < pubs.length; i++) {
     if (pubs[i]!.id === pubs[i - 1]!.id) throw new Error(`two publications with the id ${pubs[i]!.id}`);
@@ -340,7 +347,7 @@ function* compareNotices(ctx: HistoryContext, from: number, to: number, siteData
     const year = Number(y);
     const history: NoticeHistory = { year, code, versions: [], corrections: [], withdrawn: null };
     const versionPub: number[] = [];
-    let last: NoticeRows | null = null;
+    let last: Notice | null = null;
     let present = false;
     const event = (pi: number, kind: ChangeEntry['kind'], rows: number, counts: ChangeEntry['counts']): void => {
       const p = pubs[pi]!;
@@ -357,28 +364,29 @@ function* compareNotices(ctx: HistoryContext, from: number, to: number, siteData
         if (present && last) {
           // Withdrawn: every row of the notice is gone.
           present = false;
-          history.withdrawn = { publication: p.id, date: publicationDate(p.id), rows: last.rows.length };
+          history.withdrawn = { publication: p.id, date: publicationDate(p.id), rows: last.rows };
           tally.withdrawn++;
-          tally.rowsRemoved += last.rows.length;
-          event(pi, 'withdrawn', last.rows.length, { added: 0, removed: last.rows.length, changed: 0, fields: {}, statuses: {}, reordered: false });
+          tally.rowsRemoved += last.rows;
+          event(pi, 'withdrawn', last.rows, { added: 0, removed: last.rows, changed: 0, fields: {}, statuses: {}, reordered: false });
         }
         return;
       }
       tally.notices++;
       present = true;
       history.withdrawn = null;
-      const now = readNotice(p.dir, year, code, last);
-      if (!now) return;
-      if (last && last.hash === now.hash) {
-        last.fileHash = now.fileHash; // same rows written differently: compare bytes with these next time
-        return;
+      const now = noticeOf(p, year, code);
+      if (last && last.hash === now.hash) return; // most notices: nothing read
+      let diff: NoticeDiff | null = null;
+      if (last) {
+        const before = readRows(last);
+        const after = readRows(now);
+        diff = diffNotices(before.rows, after.rows, { before: before.keys, after: after.keys });
       }
-      const diff: NoticeDiff | null = last ? diffNotices(last.rows, now.rows, { before: last.keys, after: now.keys }) : null;
-      history.versions.push({ n: history.versions.length + 1, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, hash: now.hash, rows: now.rows.length });
+      history.versions.push({ n: history.versions.length + 1, publication: p.id, date: publicationDate(p.id), asOf: p.meta.asOf, hash: now.hash, rows: now.rows });
       versionPub.push(pi);
       if (!diff) {
         tally.new++;
-        event(pi, 'new', now.rows.length, null);
+        event(pi, 'new', now.rows, null);
       } else {
         if (isEmptyDiff(diff)) throw new Error(`notice ${key}: hash changed in ${p.id} but no difference found`);
         const counts = diffCounts(diff);
@@ -393,7 +401,7 @@ function* compareNotices(ctx: HistoryContext, from: number, to: number, siteData
         tally.rowsAdded += counts.added;
         tally.rowsRemoved += counts.removed;
         tally.rowsChanged += counts.changed;
-        event(pi, 'corrected', now.rows.length, counts);
+        event(pi, 'corrected', now.rows, counts);
       }
       last = now;
     });

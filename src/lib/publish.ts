@@ -48,11 +48,33 @@ export function toCsv(rows: string[][], withHeader: boolean): string {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     if (i > 0) body += '\n';
-    body += row.length && row.every((cell) => PLAIN_CELL.test(cell) && !cell.endsWith(' ')) ? row.join(',') : Papa.unparse([row], UNPARSE);
+    body += isPlainRow(row) ? row.join(',') : Papa.unparse([row], UNPARSE);
   }
   const head = withHeader ? PUBLIC_CSV_HEADERS.join(',') + '\n' : '';
   return head + body + (rows.length ? '\n' : '');
 }
+
+/** A row {@link toCsv} joins with commas: papaparse would write it the same. */
+function isPlainRow(row: readonly string[]): boolean {
+  return row.length > 0 && row.every((cell) => PLAIN_CELL.test(cell) && !cell.endsWith(' '));
+}
+
+/**
+ * The cells of a row as they are read back from {@link toCsv}'s output: the same cells,
+ * except that a defused formula keeps the ' papaparse put before it. The data stage hashes
+ * these as it writes the rows (the content hash is defined on the CSV a reader downloads).
+ */
+export function writtenCells(row: string[]): string[] {
+  return isPlainRow(row) ? row : Papa.parse<string[]>(Papa.unparse([row], UNPARSE), { header: false, ...OWN_CSV }).data[0]!;
+}
+
+/**
+ * notices.json: each village-year's content hash and number of rows
+ * (`src/lib/integrity.ts`), by `year:code`, computed as its rows were written. The history
+ * compares publications by these, and reads a notice's rows only when its hash changed.
+ * A village-year with figures but no rows is not listed: its hash is that of no rows.
+ */
+export type NoticeHashes = Record<string, [hash: string, rows: number]>;
 
 /** A published row as pages read it back. */
 export interface PublicRow {
