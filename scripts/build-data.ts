@@ -17,7 +17,7 @@ import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
 import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/aggregate.ts';
 import { partOf } from '../src/lib/parts.ts';
 import { ContentHasher } from '../src/lib/integrity.ts';
-import { childSummary, publicCells, toCsv, writtenCells, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
+import { childSummary, csvText, publicCells, writtenRow, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
@@ -316,7 +316,8 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), checkEnrollment(byCode));
 
   const rowsDir = join(tmpDir, 'rows');
-  const buffers = new Map<string, string[][]>();
+  /** CSV lines of each village-year not yet written. */
+  const buffers = new Map<string, string[]>();
   const started = new Set<string>();
   let buffered = 0;
   let maxPaid = '';
@@ -327,7 +328,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   const lookup = new LookupStage(tmpDir, byCode, `.lookup-spill-${part}`);
   const pending = new PendingStage(tmpDir);
   const flushRows = (): void => {
-    for (const [key, rows] of buffers) {
+    for (const [key, lines] of buffers) {
       const [year, code] = key.split(':') as [string, string];
       const path = join(rowsDir, year, `${code}.csv`);
       const first = !started.has(key);
@@ -335,7 +336,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
         mkdirSync(dirname(path), { recursive: true });
         started.add(key);
       }
-      appendFileSync(path, toCsv(rows, first));
+      appendFileSync(path, csvText(lines, first));
     }
     buffers.clear();
     buffered = 0;
@@ -347,11 +348,11 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
     const key = `${p.coverage_year}:${p.region_code}`;
     let list = buffers.get(key);
     if (!list) buffers.set(key, (list = []));
-    const cells = publicCells(p);
-    list.push(cells);
+    const written = writtenRow(publicCells(p));
+    list.push(written.line);
     let hasher = hashers.get(key);
     if (!hasher) hashers.set(key, (hasher = new ContentHasher()));
-    hasher.add(writtenCells(cells));
+    hasher.add(written.cells);
     const row = (rowNumbers.get(key) ?? 0) + 1;
     rowNumbers.set(key, row);
     lookup.add(p, row);

@@ -44,14 +44,13 @@ const PLAIN_CELL = /^(?:[^=+\-@\t\r\n ",\uFEFF][^\r\n",\uFEFF]*)?$/;
  * (tests/unit/publish.test.ts).
  */
 export function toCsv(rows: string[][], withHeader: boolean): string {
-  let body = '';
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (i > 0) body += '\n';
-    body += isPlainRow(row) ? row.join(',') : Papa.unparse([row], UNPARSE);
-  }
+  return csvText(rows.map((row) => writtenRow(row).line), withHeader);
+}
+
+/** CSV text of lines of {@link writtenRow}, as {@link toCsv} writes them. */
+export function csvText(lines: readonly string[], withHeader: boolean): string {
   const head = withHeader ? PUBLIC_CSV_HEADERS.join(',') + '\n' : '';
-  return head + body + (rows.length ? '\n' : '');
+  return head + lines.join('\n') + (lines.length ? '\n' : '');
 }
 
 /** A row {@link toCsv} joins with commas: papaparse would write it the same. */
@@ -60,12 +59,19 @@ function isPlainRow(row: readonly string[]): boolean {
 }
 
 /**
- * The cells of a row as they are read back from {@link toCsv}'s output: the same cells,
+ * A row's CSV line, and its cells as a reader of the CSV gets them back: the same cells,
  * except that a defused formula keeps the ' papaparse put before it. The data stage hashes
  * these as it writes the rows (the content hash is defined on the CSV a reader downloads).
  */
+export function writtenRow(row: string[]): { line: string; cells: string[] } {
+  if (isPlainRow(row)) return { line: row.join(','), cells: row };
+  const line = Papa.unparse([row], UNPARSE);
+  return { line, cells: Papa.parse<string[]>(line, { header: false, ...OWN_CSV }).data[0]! };
+}
+
+/** The cells of a row as they are read back from {@link toCsv}'s output (see {@link writtenRow}). */
 export function writtenCells(row: string[]): string[] {
-  return isPlainRow(row) ? row : Papa.parse<string[]>(Papa.unparse([row], UNPARSE), { header: false, ...OWN_CSV }).data[0]!;
+  return writtenRow(row).cells;
 }
 
 /**
