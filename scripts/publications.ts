@@ -6,8 +6,9 @@
  *
  * Notices are compared by the content hashes the data stage computed as it wrote them
  * (notices.json): only a notice whose hash changed between two publications has its rows
- * read, one village-year file pair at a time, so rows in memory are bounded by one village. Each notice's version events
- * (a few hundred bytes) are kept until the feeds are written.
+ * read, one village-year file pair at a time, so rows in memory are bounded by one
+ * village. Each notice's version events (a few hundred bytes) are kept until the feeds
+ * are written.
  *
  * Written next to the current publication's data stage output (the `.data` layout):
  *   publications.json               PublicationRecord[], oldest first
