@@ -69,11 +69,6 @@ export function writtenRow(row: string[]): { line: string; cells: string[] } {
   return { line, cells: Papa.parse<string[]>(line, { header: false, ...OWN_CSV }).data[0]! };
 }
 
-/** The cells of a row as they are read back from {@link toCsv}'s output (see {@link writtenRow}). */
-export function writtenCells(row: string[]): string[] {
-  return writtenRow(row).cells;
-}
-
 /**
  * notices.json: each village-year's content hash and number of rows
  * (`src/lib/integrity.ts`), by `year:code`, computed as its rows were written. The history

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { canonicalForm, canonicalLine, ContentHasher, contentHash, contentHashOfCells, csvCells, EMPTY_CONTENT_HASH } from '../../src/lib/integrity.ts';
-import { PUBLIC_CSV_HEADERS, toCsv, writtenCells } from '../../src/lib/publish.ts';
+import { PUBLIC_CSV_HEADERS, toCsv, writtenRow } from '../../src/lib/publish.ts';
 import { NODE_RECIPE, PYTHON_RECIPE } from '../../src/lib/verify-recipes.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -77,15 +77,15 @@ describe('canonical form', () => {
   });
 });
 
-describe('writtenCells', () => {
+describe('writtenRow', () => {
   it('gives the cells a reader gets back from the CSV, for any cells the data stage may write', () => {
     const unit = fc.constantFrom('a', '张', ',', '"', '\n', '\r', '\t', ' ', '=', '+', '-', '@', "'", '\uFEFF', '1');
     const cell = fc.string({ unit, maxLength: 6 }).filter((s) => s.trim() === s);
     fc.assert(fc.property(fc.array(fc.array(cell, { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 6 }), (rows) => {
-      expect(rows.map(writtenCells)).toEqual(csvCells(toCsv(rows, true)));
+      expect(rows.map((r) => writtenRow(r).cells)).toEqual(csvCells(toCsv(rows, true)));
     }), { numRuns: 2000 });
-    expect(writtenCells(HOSTILE[2]!)[6]).toBe('\'=HYPERLINK("x")');
-    expect(writtenCells(HOSTILE[0]!)).toBe(HOSTILE[0]);
+    expect(writtenRow(HOSTILE[2]!).cells[6]).toBe('\'=HYPERLINK("x")');
+    expect(writtenRow(HOSTILE[0]!).cells).toBe(HOSTILE[0]);
   });
 });
 
