@@ -47,15 +47,6 @@ export interface DataStageResult {
 
 const CONSOLE_ISSUES = 200;
 const FLUSH_ROWS = 200_000;
-/**
- * Young generation of a part's thread (V8 gives a third to each of its two semi-spaces). A
- * part allocates a row's cells, record and lines and drops them within a few rows; a larger
- * young generation lets more of them die there instead of being copied to the old one. On
- * ten counties (`node scripts/build.ts --data-only --no-cache`, alternated with V8's
- * default): data stage 55.2 and 64.2 s instead of 61.6 and 70.8 s, max RSS 1,050 and
- * 1,062 MB instead of 960 and 915 MB.
- */
-const PART_YOUNG_MB = 192;
 /** Below this size of payments.csv a second thread costs more (start-up, a second parse) than it saves. */
 const PARTS_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -379,7 +370,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
 
 /** Runs {@link ingestPart} in a worker thread. */
 function runPartWorker(o: PartOptions): Promise<PartResult> {
-  return workerResult<PartResult>(new URL('./data-part-worker.ts', import.meta.url), o, `data stage part ${o.part}`, { maxYoungGenerationSizeMb: PART_YOUNG_MB });
+  return workerResult<PartResult>(new URL('./data-part-worker.ts', import.meta.url), o, `data stage part ${o.part}`);
 }
 
 if (import.meta.main) {

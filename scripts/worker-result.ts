@@ -3,7 +3,7 @@
  * between them, and how to get a worker thread's result.
  */
 import { availableParallelism } from 'node:os';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 /** Threads or processes a stage runs at once by default: one per core, at most 2. */
 export function defaultJobs(): number {
@@ -13,11 +13,10 @@ export function defaultJobs(): number {
 /**
  * Runs a worker thread that posts one result message, and resolves with that result (it
  * rejects when the worker fails or exits without one). The worker dies with the build.
- * `resourceLimits`: the worker's heap sizes, where its allocation pattern calls for others.
  */
-export function workerResult<R>(script: URL, workerData: unknown, what: string, resourceLimits?: ResourceLimits): Promise<R> {
+export function workerResult<R>(script: URL, workerData: unknown, what: string): Promise<R> {
   return new Promise((done, fail) => {
-    const worker = new Worker(script, { workerData, resourceLimits });
+    const worker = new Worker(script, { workerData });
     let result: { value: R } | null = null;
     worker.on('message', (m: R) => (result = { value: m }));
     worker.on('error', fail);
