@@ -1,7 +1,8 @@
 /**
  * The data stage's part for the private lookup and 两头缴: as payments stream past,
- * each one with a `person_key` is appended (a line of {@link spillLine}) to a spill file named by the key's first 2
- * hex characters (256 buckets), so every record of one person lands in one bucket.
+ * each one with a `person_key` is appended (a line of {@link spillLine}) to a spill file
+ * named by the key's first 2 hex characters (256 buckets), so every record of one person
+ * lands in one bucket.
  * At the end the buckets are read one at a time (memory bounded by 1/256 of the records per
  * thread; a large spill is read by two threads, each taking a range of buckets), duplicates
  * are found person by person, and the padded shards, the per-village duplicate marks and
