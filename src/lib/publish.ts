@@ -44,7 +44,12 @@ const PLAIN_CELL = /^(?:[^=+\-@\t\r\n ",\uFEFF][^\r\n",\uFEFF]*)?$/;
  * (tests/unit/publish.test.ts).
  */
 export function toCsv(rows: string[][], withHeader: boolean): string {
-  return csvText(rows.map((row) => writtenRow(row).line), withHeader);
+  return csvText(rows.map(csvLine), withHeader);
+}
+
+/** One row's CSV line, without its line break. */
+function csvLine(row: string[]): string {
+  return isPlainRow(row) ? row.join(',') : Papa.unparse([row], UNPARSE);
 }
 
 /** CSV text of lines of {@link writtenRow}, as {@link toCsv} writes them. */
@@ -65,7 +70,7 @@ function isPlainRow(row: readonly string[]): boolean {
  */
 export function writtenRow(row: string[]): { line: string; cells: string[] } {
   if (isPlainRow(row)) return { line: row.join(','), cells: row };
-  const line = Papa.unparse([row], UNPARSE);
+  const line = csvLine(row);
   return { line, cells: Papa.parse<string[]>(line, { header: false, ...OWN_CSV }).data[0]! };
 }
 

@@ -5,6 +5,7 @@
  */
 import { appendFileSync, cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { runDataStage } from '../../scripts/build-data.ts';
 import { contentHash, csvCells } from '../../src/lib/integrity.ts';
@@ -18,8 +19,8 @@ describe('notices.json', () => {
     cpSync(fixture('valid'), exportDir, { recursive: true });
     // Channels papaparse quotes or defuses: formulas, quotes, commas, a line break.
     const channels = ['=HYPERLINK("x")', '+86 代缴', '-', '@银行', '"老街"代征', '代征, 二组', '一组\n二组', '窗口'];
-    appendFileSync(join(exportDir, 'payments.csv'), channels.map((c, i) =>
-      `2025,420583104001,刘*,420583********${String(3000 + i)},400.00,2024-10-0${i + 1},${/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c},已到账,,18-44,\n`).join(''));
+    const rows = channels.map((c, i) => ['2025', '420583104001', '刘*', `420583********${3000 + i}`, '400.00', `2024-10-0${i + 1}`, c, '已到账', '', '18-44', '']);
+    appendFileSync(join(exportDir, 'payments.csv'), Papa.unparse(rows, { newline: '\n' }) + '\n');
     const outDir = join(work, 'out');
     const result = await runDataStage({ dataDir: exportDir, outDir, reportFile: join(work, 'issues.txt'), log: () => {}, parts: 1 });
     expect(result.ok, readFileSync(join(work, 'issues.txt'), 'utf8')).toBe(true);
