@@ -17,8 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
 import { findDuplicates, sortMarks, type DuplicateMark, type DupesFile } from '../src/lib/duplicates.ts';
-import { KEY_HEX, LOOKUP_VERSION, padGzip, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type LookupRecord, type ShardEntry } from '../src/lib/lookup.ts';
-import { pageOfRow, yearPath } from '../src/lib/notice.ts';
+import { KEY_HEX, LOOKUP_VERSION, padGzip, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type ShardEntry, type ShardRecord } from '../src/lib/lookup.ts';
 import { formatYuan } from '../src/lib/publish.ts';
 import type { Region } from '../src/lib/regions.ts';
 import type { TokenParams } from '../src/lib/token.ts';
@@ -275,9 +274,9 @@ export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
       }
       if (hits.length) duplicatePersons++;
       rows.forEach(([, year, code, row, status, amountFen, paidOn, channel, name, idNumber], i) => {
-        const record: LookupRecord = {
+        const record: ShardRecord = {
           year, code, row, status, amount: formatYuan(amountFen), paidOn, channel, name, idNumber,
-          place: place(code), href: yearPath(code, year, pageOfRow(row - 1)), duplicate: flagged.has(i),
+          place: place(code), duplicate: flagged.has(i),
         };
         entries.push(toEntry(key, prefixLength, record));
       });

@@ -17,18 +17,34 @@
  */
 import { gunzipSync } from 'fflate';
 import type { TokenParams } from './token.ts';
+import { pageOfRow, yearPath } from './urls.ts';
 
 /** Hex characters of a key that are published (prefix in the shard's file name + the rest in the shard). */
 export const KEY_HEX = 4;
 
-/** Mean persons per shard the prefix length aims at (small downloads, little padding). */
-export const TARGET_PERSONS_PER_SHARD = 64;
+/** Mean records per shard the prefix length aims at (small downloads, little padding), up to 4,096 shards. */
+export const TARGET_RECORDS_PER_SHARD = 64;
 
-/** Longest shard prefix: 3 hex characters = 4,096 files at most. */
-export const MAX_PREFIX_LENGTH = 3;
+/** Prefix length of 4,096 shards: beyond it, a shard may hold up to {@link LARGE_SHARD_RECORDS}. */
+const SMALL_PREFIX_LENGTH = 3;
 
-/** Format version of index and shard files. */
-export const LOOKUP_VERSION = 1;
+/**
+ * Mean records per shard above which 4,096 shards become 65,536. Ten counties (5 million
+ * records) have 1,224 records a shard, 30,275 bytes padded: a download a slow phone takes
+ * in under a second. More files for them would not change what a resident waits for.
+ */
+export const LARGE_SHARD_RECORDS = 2048;
+
+/**
+ * Longest shard prefix: 4 hex characters = 65,536 files at most, every bit of the key
+ * that is published. A province (75 million records) gets about 1,150 records a shard;
+ * at 4,096 shards its shard was 714 KB (a measured province build), 14 s to download on
+ * a slow 3G connection of 50 KB/s.
+ */
+export const MAX_PREFIX_LENGTH = 4;
+
+/** Format version of index and shard files (2: entries without the notice link, which the page computes). */
+export const LOOKUP_VERSION = 2;
 
 /** `lookup/index.json`: how the shards were cut, and the public token parameters. */
 export interface LookupIndex {
@@ -66,14 +82,20 @@ export interface LookupRecord {
   idNumber: string;
   /** Township and village names (the places below the site's top region). */
   place: string;
-  /** Link to the notice page that lists the row. */
+  /** Link to the notice page that lists the row (computed from code, year and row: not in the shard). */
   href: string;
   /** Part of a 两头缴: credited here and in another village for the same coverage year. */
   duplicate: boolean;
 }
 
-/** A shard entry: the key's published rest, then the record's fields in {@link LookupRecord} order. */
-export type ShardEntry = [k: string, year: number, code: string, row: number, status: string, amount: string, paidOn: string, channel: string, name: string, idNumber: string, place: string, href: string, duplicate: 0 | 1];
+/** What a shard holds of a record: all but the link, which follows from code, year and row. */
+export type ShardRecord = Omit<LookupRecord, 'href'>;
+
+/**
+ * A shard entry: the key's published rest (empty when the shard's name holds all of it),
+ * then the record's fields in {@link LookupRecord} order, without the link.
+ */
+export type ShardEntry = [k: string, year: number, code: string, row: number, status: string, amount: string, paidOn: string, channel: string, name: string, idNumber: string, place: string, duplicate: 0 | 1];
 
 /** A shard file's content before padding. */
 export interface Shard {
@@ -81,10 +103,14 @@ export interface Shard {
   entries: ShardEntry[];
 }
 
-/** The shard prefix length for a number of persons: the shortest giving ≤ {@link TARGET_PERSONS_PER_SHARD} per shard, at most {@link MAX_PREFIX_LENGTH}. */
-export function prefixLengthFor(persons: number): number {
-  for (let len = 1; len < MAX_PREFIX_LENGTH; len++) if (persons / 16 ** len <= TARGET_PERSONS_PER_SHARD) return len;
-  return MAX_PREFIX_LENGTH;
+/**
+ * The shard prefix length for a number of records: the shortest giving ≤
+ * {@link TARGET_RECORDS_PER_SHARD} per shard, at most 4,096 shards; 65,536 when 4,096 would
+ * hold more than {@link LARGE_SHARD_RECORDS} each.
+ */
+export function prefixLengthFor(records: number): number {
+  for (let len = 1; len < SMALL_PREFIX_LENGTH; len++) if (records / 16 ** len <= TARGET_RECORDS_PER_SHARD) return len;
+  return records / 16 ** SMALL_PREFIX_LENGTH <= LARGE_SHARD_RECORDS ? SMALL_PREFIX_LENGTH : MAX_PREFIX_LENGTH;
 }
 
 /** Every shard prefix of a length, in order ("0", "1", … or "000" … "fff"). */
@@ -108,8 +134,8 @@ export function shardPath(prefix: string): string {
 }
 
 /** Shard entry of a record of the person with `token`. */
-export function toEntry(token: string, prefixLength: number, r: LookupRecord): ShardEntry {
-  return [entryKey(token, prefixLength), r.year, r.code, r.row, r.status, r.amount, r.paidOn, r.channel, r.name, r.idNumber, r.place, r.href, r.duplicate ? 1 : 0];
+export function toEntry(token: string, prefixLength: number, r: ShardRecord): ShardEntry {
+  return [entryKey(token, prefixLength), r.year, r.code, r.row, r.status, r.amount, r.paidOn, r.channel, r.name, r.idNumber, r.place, r.duplicate ? 1 : 0];
 }
 
 function compareEntries(a: ShardEntry, b: ShardEntry): number {
@@ -163,6 +189,6 @@ export function findRecords(shard: Shard, token: string, prefixLength: number, m
   const k = entryKey(token, prefixLength);
   return shard.entries
     .filter((e) => e[0] === k && e[9] === maskedId && e[8] === maskedName)
-    .map(([, year, code, row, status, amount, paidOn, channel, name, idNumber, place, href, duplicate]) => ({ year, code, row, status, amount, paidOn, channel, name, idNumber, place, href, duplicate: duplicate === 1 }))
+    .map(([, year, code, row, status, amount, paidOn, channel, name, idNumber, place, duplicate]) => ({ year, code, row, status, amount, paidOn, channel, name, idNumber, place, href: yearPath(code, year, pageOfRow(row - 1)), duplicate: duplicate === 1 }))
     .sort((a, b) => b.year - a.year || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || a.row - b.row);
 }

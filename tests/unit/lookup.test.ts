@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaymentCells } from '../../src/lib/contract.ts';
 import { findDuplicates } from '../../src/lib/duplicates.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeShard, findRecords, KEY_HEX, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
+import { decodeShard, findRecords, KEY_HEX, LARGE_SHARD_RECORDS, MAX_PREFIX_LENGTH, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
 import { buildRegions } from '../../src/lib/regions.ts';
-import { bucketRanges, LookupStage, parseSpillLine, spillLine, type SpillRow } from '../../scripts/lookup-stage.ts';
+import { bucketRanges, finishBuckets, LookupStage, parseSpillLine, spillLine, type SpillRow } from '../../scripts/lookup-stage.ts';
 import { tempDir, treeHash } from '../helpers.ts';
 
 const regions = new Map(buildRegions('regions.csv', [
@@ -69,13 +69,20 @@ describe('padGzip', () => {
 });
 
 describe('prefixLengthFor', () => {
-  it('keeps shards small and never makes more than 4,096 files', () => {
+  it('keeps shards small and never makes more than 65,536 files (the published 4 hex characters)', () => {
     expect(prefixLengthFor(0)).toBe(1);
     expect(prefixLengthFor(1000)).toBe(1);
     expect(prefixLengthFor(2000)).toBe(2);
     expect(prefixLengthFor(750_000)).toBe(3);
-    expect(prefixLengthFor(75_000_000)).toBe(3);
+    // Ten counties: 1,224 records a shard, about 30 KB.
+    expect(prefixLengthFor(5_013_231)).toBe(3);
+    expect(prefixLengthFor(4096 * LARGE_SHARD_RECORDS)).toBe(3);
+    expect(prefixLengthFor(4096 * LARGE_SHARD_RECORDS + 1)).toBe(4);
+    // A province: 1,149 records a shard instead of 18,383.
+    expect(prefixLengthFor(75_294_989)).toBe(4);
+    expect(MAX_PREFIX_LENGTH).toBe(KEY_HEX);
     expect(shardPrefixes(3)).toHaveLength(4096);
+    expect(shardPrefixes(4)).toHaveLength(65_536);
     expect(shardPrefixes(1)).toEqual([...'0123456789abcdef']);
   });
 });
@@ -119,6 +126,32 @@ describe('LookupStage', () => {
         expect(findRecords(shard, p.person_key!, index.prefixLength, p.id_number, p.name).some((r) => r.year === p.coverage_year)).toBe(true);
       }
     }
+  });
+
+  it('writes 65,536 shards for the largest exports, named by all 4 published hex characters', () => {
+    // A province's shard count, from a small spill: the same code path, 16 shards per spill bucket.
+    const dir = tempDir('lookup-test-');
+    const s = new LookupStage(dir, regions);
+    let seed = 3;
+    const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
+    const payments = Array.from({ length: 500 }, (_, i) => payment(next() + next() + next() + next(), 2025, VILLAGES[i % 3]!, '已到账'));
+    payments.forEach((p, i) => s.add(p, i + 1));
+    mkdirSync(join(dir, 'lookup', 's'), { recursive: true });
+    const result = finishBuckets({ outDir: dir, spills: [s.spill()], prefixLength: 4, regions, from: 0, to: 256 });
+    expect(result.persons).toBe(500);
+    const shardDir = join(dir, 'lookup', 's');
+    expect(readdirSync(shardDir).sort()).toEqual(shardPrefixes(4).map((p) => `${p}.bin`));
+    let total = 0;
+    for (const f of readdirSync(shardDir)) {
+      const shard = decodeShard(readFileSync(join(shardDir, f)));
+      expect(shard.entries.every((e) => e[0] === '')).toBe(true);
+      total += shard.entries.length;
+    }
+    expect(total).toBe(500);
+    payments.forEach((p, i) => {
+      const shard = decodeShard(readFileSync(join(shardDir, `${p.person_key!.slice(0, 4)}.bin`)));
+      expect(findRecords(shard, p.person_key!, 4, p.id_number, p.name).map((r) => [r.code, r.row])).toEqual([[p.region_code, i + 1]]);
+    });
   });
 
   it('publishes only the first 4 hex characters of a key', async () => {
@@ -185,7 +218,7 @@ describe('LookupStage across threads', () => {
   });
 
   it('cuts the buckets into contiguous ranges that never split a shard', () => {
-    for (const prefixLength of [1, 2, 3]) {
+    for (const prefixLength of [1, 2, 3, 4]) {
       for (const jobs of [1, 2, 3, 7]) {
         const ranges = bucketRanges(prefixLength, jobs);
         expect(ranges).toHaveLength(jobs);
