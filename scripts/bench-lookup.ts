@@ -7,8 +7,9 @@
  *   npm run bench:lookup -- [--shards .data/lookup/s] [--runs 5]
  *
  * The fixture's shards are tiny; --shards copies shards of a real data stage output (e.g.
- * the sample's 4,096 shards of ~5 KB) over the fixture's, so the download and decoding
- * cost what they cost there (the lookups then find nothing, which costs the same).
+ * the sample's 4,096 shards of ~5 KB, written by this checkout's data stage: the page reads
+ * one shard format version) over the fixture's, so the download and decoding cost what
+ * they cost there (the lookups then find nothing, which costs the same).
  * Timings depend on the machine and its load: measured here, never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';

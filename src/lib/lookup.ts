@@ -25,13 +25,13 @@ export const KEY_HEX = 4;
 /** Mean records per shard the prefix length aims at (small downloads, little padding), up to 4,096 shards. */
 export const TARGET_RECORDS_PER_SHARD = 64;
 
-/** Prefix length of 4,096 shards: beyond it, a shard may hold up to {@link LARGE_SHARD_RECORDS}. */
+/** The prefix length of 4,096 shards, kept until their mean exceeds {@link LARGE_SHARD_RECORDS} records. */
 const SMALL_PREFIX_LENGTH = 3;
 
 /**
  * Mean records per shard above which 4,096 shards become 65,536. Ten counties (5 million
- * records) have 1,224 records a shard, 30,275 bytes padded: a download a slow phone takes
- * in under a second. More files for them would not change what a resident waits for.
+ * records) have 1,224 records a shard, 30,275 bytes padded: about a second on slow 3G
+ * (400 ms latency, 50 KB/s). More files for them would not change what a resident waits for.
  */
 export const LARGE_SHARD_RECORDS = 2048;
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
 import type { DupesFile } from './duplicates.ts';
-import type { LookupIndex } from './lookup.ts';
+import { LOOKUP_VERSION, MAX_PREFIX_LENGTH, type LookupIndex } from './lookup.ts';
 import { parsePendingCsv, type PendingRow } from './pending.ts';
 import { parsePageShard, shardFilter, type ShardFilter } from './page-shards.ts';
 import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from './publications.ts';
@@ -80,18 +80,29 @@ export function getRows(year: number, code: string): PublicRow[] {
   return text ? parsePublicCsv(text) : [];
 }
 
-/** How the lookup shards were cut and the public token parameters, or null when the data stage wrote none. */
+/**
+ * How the lookup shards were cut and the public token parameters, or null when the data
+ * stage wrote none. Shards of another format version (a data folder older than the pages'
+ * code) stop the build: the lookup page could not read them.
+ */
 export function getLookupIndex(): LookupIndex | null {
+  let index: LookupIndex;
   try {
-    return readJson<LookupIndex>('lookup/index.json');
+    index = readJson<LookupIndex>('lookup/index.json');
   } catch {
     return null;
   }
+  if (index.version !== LOOKUP_VERSION) {
+    throw new Error(`${dir} 中的查询文件是第 ${String(index.version)} 版格式，本版网站要第 ${LOOKUP_VERSION} 版：请重新运行数据处理（npm run build，或 node scripts/build.ts --data-only）`);
+  }
+  return index;
 }
+
+const SHARD_PREFIX = new RegExp(`^[0-9a-f]{1,${MAX_PREFIX_LENGTH}}$`);
 
 /** The bytes of one lookup shard (`lookup/s/{prefix}.bin`, padded). */
 export function getLookupShard(prefix: string): Uint8Array {
-  if (!/^[0-9a-f]{1,3}$/.test(prefix)) throw new Error(`not a shard prefix: ${prefix}`);
+  if (!SHARD_PREFIX.test(prefix)) throw new Error(`not a shard prefix: ${prefix}`);
   return readFileSync(join(dir, 'lookup', 's', `${prefix}.bin`));
 }
 

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataFiles } from '../../scripts/site-files.ts';
-import { shardPrefixes } from '../../src/lib/lookup.ts';
+import { LOOKUP_VERSION, shardPrefixes } from '../../src/lib/lookup.ts';
 import { tempDir } from '../helpers.ts';
 
 const work = tempDir('site-files-');
@@ -18,7 +18,7 @@ const work = tempDir('site-files-');
 function dataDir(): string {
   const dir = join(work, 'data');
   mkdirSync(join(dir, 'lookup', 's'), { recursive: true });
-  writeFileSync(join(dir, 'lookup', 'index.json'), JSON.stringify({ prefixLength: 1 }));
+  writeFileSync(join(dir, 'lookup', 'index.json'), JSON.stringify({ version: LOOKUP_VERSION, prefixLength: 1 }));
   for (const p of shardPrefixes(1)) writeFileSync(join(dir, 'lookup', 's', `${p}.bin`), `shard ${p}`);
   const regions = [
     { code: '420583000000', name: '枝江市', level: 'county', parent: null, children: ['420583103000'], years: [] },

@@ -1,40 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaymentCells } from '../../src/lib/contract.ts';
 import { findDuplicates } from '../../src/lib/duplicates.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeShard, findRecords, KEY_HEX, LARGE_SHARD_RECORDS, MAX_PREFIX_LENGTH, padGzip, prefixLengthFor, shardOf, shardPrefixes, type LookupIndex } from '../../src/lib/lookup.ts';
-import { buildRegions } from '../../src/lib/regions.ts';
-import { bucketRanges, finishBuckets, LookupStage, parseSpillLine, spillLine, type SpillRow } from '../../scripts/lookup-stage.ts';
-import { tempDir, treeHash } from '../helpers.ts';
-
-const regions = new Map(buildRegions('regions.csv', [
-  ['420583000000', '枝江市'], ['420583103000', '顾家店镇'], ['420583103201', '沙碛坪村'], ['420583103202', '青龙湖村'], ['420583104000', '董市镇'], ['420583104201', '姚家港村'],
-].map(([code, name], i) => ({ code: code!, name: name!, line: i + 2 }))).regions.map((r) => [r.code, r]));
-const VILLAGES = ['420583103201', '420583103202', '420583104201'];
-const params = { salt: '00112233445566778899aabbccddeeff', iterations: 1000 };
-
-function payment(key: string, year: number, code: string, status: PaymentCells['status'], name = '张*', id = '420583********123X'): PaymentCells {
-  return { coverage_year: year, region_code: code, name, id_number: id, amount: 40000, paid_on: `${year - 1}-10-20`, channel: '线上/手机', status, subsidy: undefined, age_band: undefined, person_key: key };
-}
-
-/** Streams payments through a LookupStage in a temp dir, numbering rows per village-year like the data stage. */
-async function stage(payments: PaymentCells[], jobs = 1) {
-  const dir = tempDir('lookup-test-');
-  const s = new LookupStage(dir, regions);
-  const rows = new Map<string, number>();
-  for (const p of payments) {
-    const k = `${p.coverage_year}:${p.region_code}`;
-    const row = (rows.get(k) ?? 0) + 1;
-    rows.set(k, row);
-    s.add(p, row);
-  }
-  const result = await s.finish(params, [], jobs);
-  const shardDir = join(dir, 'lookup', 's');
-  return { dir, shardDir, result, index: JSON.parse(readFileSync(join(dir, 'lookup', 'index.json'), 'utf8')) as LookupIndex };
-}
+import { decodeShard, findRecords, KEY_HEX, LARGE_SHARD_RECORDS, MAX_PREFIX_LENGTH, padGzip, prefixLengthFor, shardOf, shardPrefixes } from '../../src/lib/lookup.ts';
+import { bucketRanges, parseSpillLine, spillLine, type SpillRow } from '../../scripts/lookup-stage.ts';
+import { treeHash } from '../helpers.ts';
+import { payment, stage, VILLAGES } from '../lookup-stage-fixture.ts';
 
 const hexKey = fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 32, maxLength: 32 }).map((c) => c.join(''));
 
@@ -126,32 +100,6 @@ describe('LookupStage', () => {
         expect(findRecords(shard, p.person_key!, index.prefixLength, p.id_number, p.name).some((r) => r.year === p.coverage_year)).toBe(true);
       }
     }
-  });
-
-  it('writes 65,536 shards for the largest exports, named by all 4 published hex characters', () => {
-    // A province's shard count, from a small spill: the same code path, 16 shards per spill bucket.
-    const dir = tempDir('lookup-test-');
-    const s = new LookupStage(dir, regions);
-    let seed = 3;
-    const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
-    const payments = Array.from({ length: 500 }, (_, i) => payment(next() + next() + next() + next(), 2025, VILLAGES[i % 3]!, '已到账'));
-    payments.forEach((p, i) => s.add(p, i + 1));
-    mkdirSync(join(dir, 'lookup', 's'), { recursive: true });
-    const result = finishBuckets({ outDir: dir, spills: [s.spill()], prefixLength: 4, regions, from: 0, to: 256 });
-    expect(result.persons).toBe(500);
-    const shardDir = join(dir, 'lookup', 's');
-    expect(readdirSync(shardDir).sort()).toEqual(shardPrefixes(4).map((p) => `${p}.bin`));
-    let total = 0;
-    for (const f of readdirSync(shardDir)) {
-      const shard = decodeShard(readFileSync(join(shardDir, f)));
-      expect(shard.entries.every((e) => e[0] === '')).toBe(true);
-      total += shard.entries.length;
-    }
-    expect(total).toBe(500);
-    payments.forEach((p, i) => {
-      const shard = decodeShard(readFileSync(join(shardDir, `${p.person_key!.slice(0, 4)}.bin`)));
-      expect(findRecords(shard, p.person_key!, 4, p.id_number, p.name).map((r) => [r.code, r.row])).toEqual([[p.region_code, i + 1]]);
-    });
   });
 
   it('publishes only the first 4 hex characters of a key', async () => {
