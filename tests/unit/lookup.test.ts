@@ -153,16 +153,16 @@ describe('LookupStage', () => {
 });
 
 describe('LookupStage across threads', () => {
-  it('reads back every spilled row as it was written, whatever its channel and name hold', () => {
+  it('writes a spilled row as JSON.stringify does and reads it back, whatever its channel and name hold', () => {
     const text = fc.string({ unit: fc.constantFrom('a', '[', ']', '"', '\\', '\t', '\n', '\r', ',', '张', '*', ' ', '\u2028') });
     const row = fc.tuple(fc.stringMatching(/^[0-9a-f]{32}$/), fc.integer({ min: 2000, max: 2100 }), fc.stringMatching(/^\d{12}$/), fc.integer({ min: 1, max: 100_000 }),
-      fc.constantFrom('已到账', '未到账', '已退费'), fc.integer({ min: 0, max: 999_999_999 }), fc.constant('2025-10-20'), text, text, fc.constant('420583********123X'));
+      fc.constantFrom('已到账', '未到账', '已退费'), fc.integer({ min: 0, max: 999_999_999 }), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/), text, text, fc.stringMatching(/^\d{6}\*{8}\d{3}[\dX]$/));
     fc.assert(fc.property(row, (r) => {
       const line = spillLine(r as SpillRow);
+      expect(line).toBe(JSON.stringify(r));
       expect(line).not.toContain('\n');
       expect(parseSpillLine(line)).toEqual(r);
     }), { numRuns: 2000 });
-    expect(spillLine(['0a', 2025, '420583101201', 1, '已到账', 38000, '2024-10-20', '线上/手机', '张*', '420583********123X'])).toBe('0a\t2025\t420583101201\t1\t已到账\t38000\t2024-10-20\t线上/手机\t张*\t420583********123X');
   });
 
   it('cuts the buckets into contiguous ranges that never split a shard', () => {
