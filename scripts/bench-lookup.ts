@@ -4,11 +4,11 @@
  * 127.0.0.1 and times lookups from "查询" to the results shown, on this machine's CPU and
  * on a cheap phone (CPU 6× slower, slow 3G: 400 ms latency, 50 KB/s).
  *
- *   npm run bench:lookup -- [--shards .data/lookup/s] [--runs 5]
+ *   npm run bench:lookup -- [--shards dist/lookup/s] [--runs 5]
  *
- * The fixture's shards are tiny; --shards copies shards of a real data stage output (e.g.
- * the sample's 4,096 shards of ~5 KB, written by this checkout's data stage: the page reads
- * one shard format version) over the fixture's, so the download and decoding cost what
+ * The fixture's shards are tiny; --shards copies shards of a real site (e.g. the sample's
+ * 4,096 shards of ~5 KB, built by this checkout: the page reads one shard format version,
+ * and a site's shards are padded to one size) over the fixture's, so the download and decoding cost what
  * they cost there (the lookups then find nothing, which costs the same).
  * Timings depend on the machine and its load: measured here, never asserted in tests.
  */

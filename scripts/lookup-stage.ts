@@ -5,11 +5,12 @@
  * lands in one bucket.
  * At the end the buckets are read one at a time (memory bounded by 1/256 of the records per
  * thread; a large spill is read by two threads, each taking a range of buckets), duplicates
- * are found person by person, and the padded shards, the per-village duplicate marks and
- * the lookup index are written.
+ * are found person by person, and the shards, the per-village duplicate marks and the
+ * lookup index are written.
  *
  *   outDir/lookup/index.json        LookupIndex
- *   outDir/lookup/s/{prefix}.bin    shards (gzip of the shard JSON), all padded to the same size
+ *   outDir/lookup/s/{prefix}.bin    shards (gzip of the shard JSON), not padded: the site's copy
+ *                                   is padded to index.shardBytes, the largest (getLookupShard)
  *   outDir/dupes/{year}/{code}.json DupesFile of village-years with a 两头缴
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import type { PaymentCells } from '../src/lib/contract.ts';
 import { findDuplicates, sortMarks, type DuplicateMark, type DupesFile } from '../src/lib/duplicates.ts';
-import { KEY_HEX, LOOKUP_VERSION, padGzip, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type ShardEntry, type ShardRecord } from '../src/lib/lookup.ts';
+import { KEY_HEX, LOOKUP_VERSION, prefixLengthFor, renderShard, shardPrefixes, toEntry, type LookupIndex, type ShardEntry, type ShardRecord } from '../src/lib/lookup.ts';
 import { formatYuan } from '../src/lib/publish.ts';
 import type { Region } from '../src/lib/regions.ts';
 import type { TokenParams } from '../src/lib/token.ts';
@@ -148,14 +149,11 @@ export class LookupStage {
       }
       for (const [vy, n] of r.duplicates) duplicates.set(vy, (duplicates.get(vy) ?? 0) + n);
     }
+    // The site pads every shard to the size of the largest, so a response's size says nothing
+    // about whose it is. Its copy reads and writes each shard anyway: padding here too took
+    // 0.8 ms a shard, 53 s for a province's 65,536 in one thread.
     const shardBytes = Math.max(...results.map((r) => r.shardBytes));
     const prefixes = shardPrefixes(prefixLength);
-    // Pad every shard to the size of the largest, so a response's size says nothing about whose it is.
-    for (const prefix of prefixes) {
-      const path = join(shardDir, `${prefix}.bin`);
-      const gz = readFileSync(path);
-      if (gz.byteLength < shardBytes) writeFileSync(path, padGzip(gz, shardBytes));
-    }
     for (const [vy, list] of [...marks].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const [year, code] = vy.split(':') as [string, string];
       const file: DupesFile = { year: Number(year), code, rows: sortMarks(list) };
@@ -193,7 +191,7 @@ export interface BucketRangeResult {
   duplicates: Array<[string, number]>;
   persons: number;
   duplicatePersons: number;
-  /** Size of the largest shard written (before padding). */
+  /** Size of the largest shard written. */
   shardBytes: number;
 }
 
@@ -224,7 +222,7 @@ function placeNamer(regions: ReadonlyMap<string, Region>): (code: string) => str
 
 /**
  * Reads the buckets of a range, person by person: finds 两头缴 and writes the range's
- * shards, not yet padded (the padded size is the largest shard of every range).
+ * shards (the site pads them to the largest shard of every range).
  */
 export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
   const { outDir, spills, prefixLength, regions } = task;

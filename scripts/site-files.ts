@@ -2,7 +2,7 @@
  * The site's data files, written by an Astro integration when the build is done instead of
  * rendered as endpoints, one Astro route per file (about 1 ms each, their largest group by
  * count): chart downloads, API files and the lookup shards (src/lib/data-files.ts; up to
- * 65,536 lookup shards, copied from the data stage's output). On a county, Astro took about 5 s
+ * 65,536 lookup shards, the data stage's padded to one size). On a county, Astro took about 5 s
  * for the lookup shards and 8 s for the chart and API files (`ASTRO_LOG=info`, the time of
  * each file it lists); written here, 0.2–1.9 s and 1.1–1.6 s (each function timed alone,
  * three runs).

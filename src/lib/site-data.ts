@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
 import type { DupesFile } from './duplicates.ts';
-import { LOOKUP_VERSION, MAX_PREFIX_LENGTH, type LookupIndex } from './lookup.ts';
+import { LOOKUP_VERSION, MAX_PREFIX_LENGTH, padGzip, type LookupIndex } from './lookup.ts';
 import { parsePendingCsv, type PendingRow } from './pending.ts';
 import { parsePageShard, shardFilter, type ShardFilter } from './page-shards.ts';
 import type { ChangeEntry, FeedFile, NoticeHistory, PublicationRecord, VersionedNotice } from './publications.ts';
@@ -100,10 +100,15 @@ export function getLookupIndex(): LookupIndex | null {
 
 const SHARD_PREFIX = new RegExp(`^[0-9a-f]{1,${MAX_PREFIX_LENGTH}}$`);
 
-/** The bytes of one lookup shard (`lookup/s/{prefix}.bin`, padded). */
+/**
+ * The bytes of one lookup shard as the site serves it (`lookup/s/{prefix}.bin`): the data
+ * stage's shard padded to the size of the largest, so every response has the same size.
+ */
 export function getLookupShard(prefix: string): Uint8Array {
   if (!SHARD_PREFIX.test(prefix)) throw new Error(`not a shard prefix: ${prefix}`);
-  return readFileSync(join(dir, 'lookup', 's', `${prefix}.bin`));
+  const index = getLookupIndex();
+  if (!index) throw new Error(`no lookup index in ${dir}`);
+  return padGzip(readFileSync(join(dir, 'lookup', 's', `${prefix}.bin`)), index.shardBytes);
 }
 
 /** The 两头缴 rows of a village-year (empty when it has none). */

@@ -1,25 +1,27 @@
 /**
  * The data files are written into the built site by an integration (scripts/site-files.ts),
  * each page shard its share. Here, the lookup shards: together the shards write every file
- * once, byte for byte. (Chart and API files are checked on built sites:
+ * once, padded to one size. (Chart and API files are checked on built sites:
  * tests/integration/charts-api.test.ts, and the stitched shards against one build in
  * tests/integration/integrity-build.test.ts.)
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataFiles } from '../../scripts/site-files.ts';
-import { LOOKUP_VERSION, shardPrefixes } from '../../src/lib/lookup.ts';
+import { LOOKUP_VERSION, padGzip, shardPrefixes } from '../../src/lib/lookup.ts';
 import { tempDir } from '../helpers.ts';
 
 const work = tempDir('site-files-');
 
-/** A data stage output with 16 lookup shards of different bytes, and regions without figures. */
+/** A data stage output with 16 lookup shards of different bytes and sizes, and regions without figures. */
 function dataDir(): string {
   const dir = join(work, 'data');
   mkdirSync(join(dir, 'lookup', 's'), { recursive: true });
-  writeFileSync(join(dir, 'lookup', 'index.json'), JSON.stringify({ version: LOOKUP_VERSION, prefixLength: 1 }));
-  for (const p of shardPrefixes(1)) writeFileSync(join(dir, 'lookup', 's', `${p}.bin`), `shard ${p}`);
+  const shards = shardPrefixes(1).map((p, i) => gzipSync(`shard ${p}`.repeat(i + 1)));
+  writeFileSync(join(dir, 'lookup', 'index.json'), JSON.stringify({ version: LOOKUP_VERSION, prefixLength: 1, shardBytes: Math.max(...shards.map((s) => s.byteLength)) }));
+  shardPrefixes(1).forEach((p, i) => writeFileSync(join(dir, 'lookup', 's', `${p}.bin`), shards[i]!));
   const regions = [
     { code: '420583000000', name: '枝江市', level: 'county', parent: null, children: ['420583103000'], years: [] },
     { code: '420583103000', name: '顾家店镇', level: 'township', parent: '420583000000', children: ['420583103201'], years: [] },
@@ -42,11 +44,17 @@ const all = shardPrefixes(1).map((p) => `${p}.bin`);
 const listed = (site: string): string[] => readdirSync(join(site, 'lookup', 's')).sort();
 
 describe('writeDataFiles', () => {
-  it('copies every lookup shard, byte for byte, for the whole site', async () => {
+  it('copies every lookup shard for the whole site, padded to the size of the largest', async () => {
     const site = join(work, 'whole');
     expect(await writeDataFiles(data, site, undefined)).toBe(16);
     expect(listed(site)).toEqual(all);
-    for (const f of all) expect(readFileSync(join(site, 'lookup', 's', f), 'utf8')).toBe(readFileSync(join(data, 'lookup', 's', f), 'utf8'));
+    const { shardBytes } = JSON.parse(readFileSync(join(data, 'lookup', 'index.json'), 'utf8')) as { shardBytes: number };
+    for (const f of all) {
+      const served = readFileSync(join(site, 'lookup', 's', f));
+      expect(served.byteLength).toBe(shardBytes);
+      expect(Buffer.from(served).equals(Buffer.from(padGzip(readFileSync(join(data, 'lookup', 's', f)), shardBytes)))).toBe(true);
+      expect(gunzipSync(served).toString()).toBe(gunzipSync(readFileSync(join(data, 'lookup', 's', f))).toString());
+    }
   });
 
   it('gives each of three page shards its share of the lookup shards: every file once', async () => {

@@ -62,14 +62,12 @@ describe('prefixLengthFor', () => {
 });
 
 describe('LookupStage', () => {
-  it('writes shards that are all exactly the same size, and every record is found in its own shard', async () => {
+  it('writes every shard, the largest of index.shardBytes (the size the site pads them to), and every record is found in its own shard', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(hexKey, fc.constantFrom(...VILLAGES), fc.constantFrom(2024, 2025), fc.constantFrom('已到账', '未到账', '已退费') as fc.Arbitrary<PaymentCells['status']>), { minLength: 0, maxLength: 60 }), async (rows) => {
       const { shardDir, index } = await stage(rows.map(([key, code, year, status]) => payment(key, year, code, status)));
       const files = readdirSync(shardDir).sort();
       expect(files).toEqual(shardPrefixes(index.prefixLength).map((p) => `${p}.bin`));
-      const sizes = new Set(files.map((f) => statSync(join(shardDir, f)).size));
-      expect(sizes.size).toBe(1);
-      expect([...sizes][0]).toBe(index.shardBytes);
+      expect(Math.max(...files.map((f) => statSync(join(shardDir, f)).size))).toBe(index.shardBytes);
       expect(index.records).toBe(rows.length);
       for (const [key, code, year] of rows) {
         const shard = decodeShard(readFileSync(join(shardDir, `${shardOf(key, index.prefixLength)}.bin`)));
@@ -79,7 +77,7 @@ describe('LookupStage', () => {
     }), { numRuns: 40 });
   });
 
-  it('cuts 256 and 4,096 shards for bigger exports, every record in exactly one shard of equal size', async () => {
+  it('cuts 256 and 4,096 shards for bigger exports, every record in exactly one shard', async () => {
     for (const n of [2_000, 20_000]) {
       let seed = n;
       const next = (): string => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, '0'));
@@ -91,7 +89,7 @@ describe('LookupStage', () => {
       let total = 0;
       for (const f of files) {
         const bytes = readFileSync(join(shardDir, f));
-        expect(bytes.length).toBe(index.shardBytes);
+        expect(bytes.length).toBeLessThanOrEqual(index.shardBytes);
         total += decodeShard(bytes).entries.length;
       }
       expect(total).toBe(n);
