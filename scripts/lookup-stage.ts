@@ -28,19 +28,16 @@ import { defaultJobs, workerResult } from './worker-result.ts';
 export type SpillRow = [key: string, year: number, code: string, row: number, status: string, amountFen: number, paidOn: string, channel: string, name: string, idNumber: string];
 
 /**
- * One spill line: the row as JSON, `JSON.stringify(r)` exactly. Only the channel and the
- * name can hold characters JSON escapes; the other fields are checked by the contract
- * (a hex key, a 12-digit code, one of three statuses, an ISO date, a masked ID number) and
- * numbers. Written from a template, it costs a third of `JSON.stringify` of the array
- * (which took 6% of a one-thread data stage, `node --cpu-prof`, ten counties).
- *
- * Read back with `JSON.parse`, whose strings are flat. Tab-separated lines split back into
- * strings that are slices of the whole spill file: the province's lookup phase took 19%
- * longer with them (16 buckets, 80.1 s against 95.2 s), most of it in `JSON.stringify` of
- * the shards.
+ * One spill line: the row as JSON. Both ways tried instead cost more at province scale:
+ * - tab-separated lines split back into strings sliced from the whole spill file, and the
+ *   province's lookup phase took 19% longer (its first 16 buckets: 95.2 s against 80.1 s),
+ *   most of it in `JSON.stringify` of the shards;
+ * - JSON from a template literal is a rope of the row's cells, which are slices of
+ *   papaparse's input: 40,000 buffered lines held 44 MiB of heap against 14 MiB
+ *   (a micro-benchmark), and the province's reading phase ran 300 MB higher.
  */
 export function spillLine(r: SpillRow): string {
-  return `["${r[0]}",${r[1]},"${r[2]}",${r[3]},"${r[4]}",${r[5]},"${r[6]}",${JSON.stringify(r[7])},${JSON.stringify(r[8])},"${r[9]}"]`;
+  return JSON.stringify(r);
 }
 
 /** The row of a {@link spillLine}. */

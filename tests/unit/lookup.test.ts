@@ -151,13 +151,12 @@ describe('LookupStage', () => {
 });
 
 describe('LookupStage across threads', () => {
-  it('writes a spilled row as JSON.stringify does and reads it back, whatever its channel and name hold', () => {
+  it('reads back every spilled row as it was written, whatever its channel and name hold', () => {
     const text = fc.string({ unit: fc.constantFrom('a', '[', ']', '"', '\\', '\t', '\n', '\r', ',', '张', '*', ' ', '\u2028') });
     const row = fc.tuple(fc.stringMatching(/^[0-9a-f]{32}$/), fc.integer({ min: 2000, max: 2100 }), fc.stringMatching(/^\d{12}$/), fc.integer({ min: 1, max: 100_000 }),
       fc.constantFrom('已到账', '未到账', '已退费'), fc.integer({ min: 0, max: 999_999_999 }), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/), text, text, fc.stringMatching(/^\d{6}\*{8}\d{3}[\dX]$/));
     fc.assert(fc.property(row, (r) => {
       const line = spillLine(r as SpillRow);
-      expect(line).toBe(JSON.stringify(r));
       expect(line).not.toContain('\n');
       expect(parseSpillLine(line)).toEqual(r);
     }), { numRuns: 2000 });
