@@ -31,7 +31,8 @@ const SMALL_PREFIX_LENGTH = 3;
 /**
  * Mean records per shard above which 4,096 shards become 65,536. Ten counties (5 million
  * records) have 1,224 records a shard, 30,275 bytes padded with format 1 (which held the
- * notice's link): about a second on slow 3G (400 ms latency, 50 KB/s). More files for them would not change what a resident waits for.
+ * notice's link): about a second on slow 3G (400 ms latency, 50 KB/s). More files for
+ * them would not change what a resident waits for.
  */
 export const LARGE_SHARD_RECORDS = 2048;
 
