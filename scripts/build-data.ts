@@ -4,10 +4,15 @@
  * problems; the previous output is only replaced when everything succeeded.
  *
  *   node scripts/build-data.ts [--data DIR] [--out DIR]
+ *   node scripts/build-data.ts --data DIR --part k/n --out PART_DIR   part k of n, a job of its own
+ *   node scripts/build-data.ts --data DIR --parts DIR [--out DIR]     merge the part jobs' folders in DIR
+ *
+ * Part jobs can run on several machines (see runPartJob); the merge publishes the same
+ * files as the data stage in one process.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createReadStream, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
@@ -18,7 +23,9 @@ import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/agg
 import { partOf } from '../src/lib/parts.ts';
 import { ContentHasher } from '../src/lib/integrity.ts';
 import { childSummary, csvText, publicCells, writtenRow, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
+import { dataStageCodeDigest } from './data-cache.ts';
 import { LookupStage, type SpillInfo } from './lookup-stage.ts';
+import { fileSha256 } from './site-index.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
 import { writeFiles } from './write-files.ts';
@@ -35,6 +42,12 @@ export interface DataStageOptions {
    * for a small export, else as many as there are cores (at most 2, see {@link defaultParts}).
    */
   parts?: number;
+  /**
+   * A folder of part jobs' folders (`node scripts/build-data.ts --part k/n`, see
+   * {@link runPartJob}), possibly made on other machines: their rows are taken instead of
+   * reading the payments here. Their files are moved into the output (the folders are used up).
+   */
+  partsDir?: string;
 }
 
 /** Result of a data stage run. */
@@ -93,6 +106,28 @@ class IssueLog {
   }
 }
 
+/** site.json of an export (defaults when it is missing), its problems reported to `onIssue`. */
+function readSiteConfig(dataDir: string, onIssue: (issue: Issue) => void): SiteConfig {
+  let config: SiteConfig = SiteConfigSchema.parse({});
+  const configPath = join(dataDir, 'site.json');
+  if (existsSync(configPath)) {
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (err) {
+      onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: `不是有效的 JSON：${(err as Error).message}`, expected: 'JSON 格式的站点配置', fix: '检查逗号、引号和括号是否成对' }));
+    }
+    if (raw !== null) {
+      const parsed = SiteConfigSchema.safeParse(raw);
+      if (parsed.success) config = parsed.data;
+      else for (const i of parsed.error.issues) onIssue(makeIssue({ file: 'site.json', line: 0, column: i.path.join('.'), problem: i.message, expected: '见 data/README.md 的站点配置说明', fix: '按说明修改该项' }));
+    }
+  } else {
+    onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: '没有站点配置，使用默认值（发布单位、异议电话等为通用内容）', expected: '导出文件夹中的 site.json', fix: '参照 data/README.md 写一个 site.json', severity: 'warning' }));
+  }
+  return config;
+}
+
 /** Runs the data stage; returns ok=false (after logging the problems) when the export is invalid. */
 export async function runDataStage(opts: DataStageOptions): Promise<DataStageResult> {
   const { dataDir, log } = opts;
@@ -119,23 +154,7 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   }
 
   // 1. Site config (optional).
-  let config: SiteConfig = SiteConfigSchema.parse({});
-  const configPath = join(dataDir, 'site.json');
-  if (existsSync(configPath)) {
-    let raw: unknown = null;
-    try {
-      raw = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
-    } catch (err) {
-      onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: `不是有效的 JSON：${(err as Error).message}`, expected: 'JSON 格式的站点配置', fix: '检查逗号、引号和括号是否成对' }));
-    }
-    if (raw !== null) {
-      const parsed = SiteConfigSchema.safeParse(raw);
-      if (parsed.success) config = parsed.data;
-      else for (const i of parsed.error.issues) onIssue(makeIssue({ file: 'site.json', line: 0, column: i.path.join('.'), problem: i.message, expected: '见 data/README.md 的站点配置说明', fix: '按说明修改该项' }));
-    }
-  } else {
-    onIssue(makeIssue({ file: 'site.json', line: 0, column: '', problem: '没有站点配置，使用默认值（发布单位、异议电话等为通用内容）', expected: '导出文件夹中的 site.json', fix: '参照 data/README.md 写一个 site.json', severity: 'warning' }));
-  }
+  const config = readSiteConfig(dataDir, onIssue);
 
   // 2. Regions.
   const regionRows: Array<RegionCells & { line: number }> = [];
@@ -148,11 +167,17 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   // some townships (one part: in this thread). Rows go to per-village files as they pass.
   missing(FILES.enrollment.file);
   missing(FILES.payments.file);
-  const parts = Math.max(1, opts.parts ?? defaultParts(dataDir));
+  const jobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
+  const parts = jobs ? jobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
   const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
   let results: PartResult[];
   try {
-    results = parts === 1 ? [await ingestPart(partOpts(0))] : await Promise.all(Array.from({ length: parts }, (_, i) => runPartWorker(partOpts(i))));
+    if (jobs) {
+      await checkPartInputs(jobs, dataDir);
+      results = jobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile));
+    } else {
+      results = parts === 1 ? [await ingestPart(partOpts(0))] : await Promise.all(Array.from({ length: parts }, (_, i) => runPartWorker(partOpts(i))));
+    }
   } catch (err) {
     rmSync(tmpDir, { recursive: true, force: true });
     throw err;
@@ -269,6 +294,8 @@ export interface PartOptions {
   parts: number;
   /** This part's problems, one per line; the data stage appends it to the full list. */
   reportFile: string;
+  /** Hash the inputs in every part, not only part 0 (part jobs: the merge checks they all read the same export). */
+  hashInputs?: boolean;
 }
 
 /** What one part hands back to the data stage. */
@@ -301,7 +328,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   async function ingest<T>(spec: (typeof FILES)[keyof typeof FILES], onRecord: (r: T, line: number) => void, check?: Parameters<typeof ingestFile<T>>[0]['check'], quiet = false): Promise<void> {
     const path = join(dataDir, spec.file);
     if (!existsSync(path)) return; // reported by the main thread
-    const hash = part === 0 && !quiet ? createHash('sha256') : null;
+    const hash = (part === 0 || o.hashInputs) && !quiet ? createHash('sha256') : null;
     const bytes = hash ? hashedStream(path, hash) : (createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
     const report = await ingestFile<T>({ file: spec.file, bytes, fields: spec.fields, onRecord, onIssue: quiet ? () => {} : onIssue, check, take: quiet ? undefined : take, fileIssues: !quiet && part === 0 });
     if (!quiet) reports.push({ ...report, sha256: hash?.digest('hex') ?? '', bytes: statSync(path).size });
@@ -373,10 +400,149 @@ function runPartWorker(o: PartOptions): Promise<PartResult> {
   return workerResult<PartResult>(new URL('./data-part-worker.ts', import.meta.url), o, `data stage part ${o.part}`);
 }
 
+// ---- part jobs (several machines) -------------------------------------------------
+
+/** A part job's result file in its folder, written last: a folder without it is not a finished part. */
+const PART_FILE = 'part.json';
+/** A part job's problems, one per line. */
+const PART_ISSUES = 'issues.txt';
+/** Format of {@link PartJobFile}. */
+const PART_JOB_FORMAT = 1;
+
+/** What a part job leaves for the merge: its {@link PartResult} and what it was made from. */
+export interface PartJobFile {
+  format: number;
+  part: number;
+  parts: number;
+  /** The data stage's code digest (sources, lockfile, Node version): the merge must run the same. */
+  code: string;
+  /** Size and SHA-256 of the files the part read rows from. */
+  inputs: Array<{ file: string; bytes: number; sha256: string }>;
+  /** The part's result, its spill folder relative to the part's folder. */
+  result: PartResult;
+}
+
+/**
+ * A part job (`node scripts/build-data.ts --part k/n --out DIR`): part k of n of the data
+ * stage, as a thread of {@link runDataStage} runs it, into a folder of its own that a merge
+ * (`--parts`, possibly on another machine) takes instead of reading the payments: the
+ * village files of its townships, its 未到账 lists, its lookup spill, its problems and
+ * `part.json`. Problems of site.json and regions.csv are the merge's to report.
+ */
+export async function runPartJob(o: { dataDir: string; partDir: string; part: number; parts: number; log: (line: string) => void }): Promise<{ errors: number; warnings: number }> {
+  const dataDir = resolve(o.dataDir);
+  const partDir = resolve(o.partDir);
+  rmSync(partDir, { recursive: true, force: true });
+  mkdirSync(partDir, { recursive: true });
+  const config = readSiteConfig(dataDir, () => {});
+  const reportFile = join(partDir, PART_ISSUES);
+  const result = await ingestPart({ dataDir, tmpDir: partDir, config, part: o.part, parts: o.parts, reportFile, hashInputs: true });
+  const job: PartJobFile = {
+    format: PART_JOB_FORMAT, part: o.part, parts: o.parts, code: dataStageCodeDigest(),
+    inputs: result.reports.map((r) => ({ file: r.file, bytes: r.bytes, sha256: r.sha256 })),
+    result: { ...result, spill: { ...result.spill, dir: relative(partDir, result.spill.dir) } },
+  };
+  writeFileSync(join(partDir, PART_FILE), JSON.stringify(job));
+  const rows = result.villages.reduce((n, v) => n + v.rows, 0);
+  o.log(`数据分片 ${o.part}/${o.parts}：${result.villages.length} 个村（社区）年度，${rows} 行缴费记录${result.errors ? `；${result.errors} 处错误` : ''}${result.warnings ? `；${result.warnings} 条提示` : ''}，见 ${partDir}`);
+  if (result.errors) {
+    for (const issue of [...result.shown].sort(compareIssues)) o.log(formatIssue(issue));
+    o.log(`完整问题清单：${reportFile}（合并各分片时一并列出，本次不发布）`);
+  }
+  return { errors: result.errors, warnings: result.warnings };
+}
+
+/** The part jobs' folders under `partsDir` (each subfolder with a part.json), in part order; every part exactly once. */
+function readPartJobs(partsDir: string): Array<{ dir: string; job: PartJobFile }> {
+  const fail = (problem: string): never => {
+    throw new Error(`数据分片（${partsDir}）不能合并：${problem}`);
+  };
+  if (!existsSync(partsDir)) fail('文件夹不存在');
+  const found = readdirSync(partsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(partsDir, e.name));
+  const jobs = found.map((dir) => {
+    const file = join(dir, PART_FILE);
+    if (!existsSync(file)) fail(`${dir} 中没有 ${PART_FILE}：这个分片没有运行完，请重新运行它`);
+    return { dir, job: JSON.parse(readFileSync(file, 'utf8')) as PartJobFile };
+  }).sort((a, b) => a.job.part - b.job.part);
+  if (!jobs.length) fail('其中没有分片文件夹');
+  const first = jobs[0]!.job;
+  for (const { dir, job } of jobs) {
+    if (job.format !== PART_JOB_FORMAT) fail(`${dir} 的格式版本是 ${job.format}，应为 ${PART_JOB_FORMAT}：用同一版本的程序重新运行该分片`);
+    if (job.code !== dataStageCodeDigest()) fail(`${dir} 由另一版本的程序（或另一版本的 Node）生成：所有分片和合并须用同一版本运行`);
+    if (job.parts !== first.parts) fail(`${dir} 是 ${job.part}/${job.parts}，其他分片分成 ${first.parts} 份`);
+    if (JSON.stringify(job.inputs) !== JSON.stringify(first.inputs)) fail(`${dir} 读取的导出文件与分片 ${first.part}/${first.parts} 的不同（大小或 SHA-256）`);
+  }
+  const missing = Array.from({ length: first.parts }, (_, k) => k).filter((k) => !jobs.some((j) => j.job.part === k));
+  if (missing.length) fail(`缺少分片 ${missing.map((k) => `${k}/${first.parts}`).join('、')}`);
+  if (jobs.length !== first.parts) fail(`共有 ${first.parts} 个分片，但找到 ${jobs.length} 个文件夹（有分片重复）`);
+  return jobs;
+}
+
+/** Stops the merge unless the part jobs read the very files of this export (size and SHA-256). */
+async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDir: string): Promise<void> {
+  for (const input of jobs[0]!.job.inputs) {
+    const path = join(dataDir, input.file);
+    const actual = existsSync(path) ? { bytes: statSync(path).size, sha256: await fileSha256(path) } : null;
+    if (actual?.bytes !== input.bytes || actual.sha256 !== input.sha256) {
+      throw new Error(`数据分片读取的 ${input.file} 与 ${dataDir} 中的不同（大小或 SHA-256）：用这个导出重新运行所有分片`);
+    }
+  }
+}
+
+/**
+ * Takes a part job's output into the data stage's output folder: its village and 未到账
+ * files are moved in (renamed; copied across file systems), its problems copied to
+ * `reportFile`. Its spill stays in the part's folder until the lookup stage removes it.
+ */
+function adoptPartJob(dir: string, job: PartJobFile, tmpDir: string, reportFile: string): PartResult {
+  for (const sub of ['rows', 'pending']) if (existsSync(join(dir, sub))) moveTree(join(dir, sub), join(tmpDir, sub));
+  if (existsSync(join(dir, PART_ISSUES))) copyFileSync(join(dir, PART_ISSUES), reportFile);
+  return { ...job.result, spill: { ...job.result.spill, dir: join(dir, job.result.spill.dir) } };
+}
+
+/** Moves every file of `src` into `dst`, merging folders; two parts never write the same file. */
+function moveTree(src: string, dst: string): void {
+  if (!existsSync(dst)) {
+    try {
+      renameSync(src, dst);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    }
+  }
+  mkdirSync(dst, { recursive: true });
+  for (const e of readdirSync(src, { withFileTypes: true })) {
+    const from = join(src, e.name);
+    const to = join(dst, e.name);
+    if (e.isDirectory()) moveTree(from, to);
+    else if (existsSync(to)) throw new Error(`两个数据分片都写了 ${to}：分片重叠，请重新运行所有分片`);
+    else {
+      try {
+        renameSync(from, to);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        copyFileSync(from, to);
+        rmSync(from);
+      }
+    }
+  }
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, part: { type: 'string' }, parts: { type: 'string' } } });
   const dataDir = resolve(values.data ?? process.env.DATA_DIR ?? 'data/sample');
-  const outDir = resolve(values.out ?? process.env.SITE_DATA_DIR ?? '.data');
-  const result = await runDataStage({ dataDir, outDir, reportFile: resolve('reports/data-issues.txt'), log: (l) => console.log(l) });
-  process.exitCode = result.ok ? 0 : 1;
+  const log = (l: string): void => console.log(l);
+  if (values.part !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.part);
+    const part = m ? Number(m[1]) : NaN;
+    const parts = m ? Number(m[2]) : NaN;
+    if (!(parts >= 1 && part >= 0 && part < parts)) throw new Error(`--part 应为 k/n（0 ≤ k < n），而不是 "${values.part}"`);
+    if (!values.out) throw new Error('--part 需要 --out：这个分片的输出文件夹');
+    const { errors } = await runPartJob({ dataDir, partDir: values.out, part, parts, log });
+    process.exitCode = errors ? 1 : 0;
+  } else {
+    const outDir = resolve(values.out ?? process.env.SITE_DATA_DIR ?? '.data');
+    const result = await runDataStage({ dataDir, outDir, reportFile: resolve('reports/data-issues.txt'), log, partsDir: values.parts });
+    process.exitCode = result.ok ? 0 : 1;
+  }
 }

@@ -18,6 +18,8 @@
  * the pages, default: one per core, at most 2; scripts/build-pages.ts), PAGE_SHARDS (how
  * many shards the pages are cut into, default: by the site's size, at least PAGE_JOBS),
  * SEARCH_JOBS (county search bundles built at once, same default; scripts/search-index.ts),
+ * DATA_PARTS (a folder of data part jobs' folders, `node scripts/build-data.ts --part k/n`, taken
+ * instead of reading the latest publication's payments here; scripts/build-data.ts),
  * DATA_CACHE_DIR (the data stage cache, default: SITE_DATA_DIR + `.cache`; scripts/data-cache.ts),
  * BUILD_TIMINGS (a file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
@@ -106,7 +108,8 @@ async function dataStages(): Promise<boolean> {
   const jobs = positiveIntEnv('BUILD_JOBS');
   const sources = findPublications(dataDir);
   console.log(`读取导出数据：${dataDir}${sources.length > 1 ? `（${sources.length} 次发布：${sources.map((s) => s.id).join('、')}）` : ''}`);
-  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir });
+  const partsDir = process.env.DATA_PARTS ? resolve(process.env.DATA_PARTS) : undefined;
+  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir, partsDir });
   if (!outs) return false;
   // The latest publication is the site's data; earlier ones go under it, then notices are compared.
   renameSync(outs[outs.length - 1]!, dataNext);

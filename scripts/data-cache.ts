@@ -43,7 +43,7 @@ const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+
 
 /**
  * Every source file the data stage loads: the worker's module graph, following relative
- * `import … from`, `import()` and `new URL('./x.ts', import.meta.url)` (worker threads).
+ * `import … from`, `import()` and `new URL(<relative path>, import.meta.url)` (worker threads).
  * Packages are covered by the lockfile in the key.
  */
 export function dataStageSources(entry = ENTRY): string[] {

@@ -83,6 +83,11 @@ export interface StageOptions {
    * unchanged takes its output from here. None: every stage runs.
    */
   cacheDir?: string;
+  /**
+   * Part jobs' folders for the latest publication's data stage (DATA_PARTS, see runPartJob in
+   * scripts/build-data.ts), used when its output is not in the cache.
+   */
+  partsDir?: string;
 }
 
 /** Report file of an earlier publication: reports/data-issues-2026-01-10.txt. */
@@ -114,7 +119,8 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     const src = sources[i]!;
     const prefix = many ? `[发布 ${src.id}] ` : '';
     const reportFile = reportFor(opts.reportFile, src.id, i === sources.length - 1);
-    if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, null);
+    const partsDir = i === sources.length - 1 ? opts.partsDir : undefined;
+    if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, partsDir, null);
     const key = await stageKey({ dataDir: src.dataDir });
     keys.push(key);
     let cached: CachedStage | null = null;
@@ -125,17 +131,17 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
       rmSync(outs[i]!, { recursive: true, force: true });
       rmSync(join(cacheDir, key), { recursive: true, force: true });
     }
-    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
+    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, partsDir, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
     log(`${prefix}导出文件和程序都与上次相同，沿用上次的数据处理结果（${cacheDir}）：`);
     for (const line of cached.logs) log(prefix + line);
     return cached.result.ok;
   };
 
   /** One data stage in a worker thread; `store` receives a successful stage's result and log lines. */
-  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
+  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, partsDir: string | undefined, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
     const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
       // Several publications already fill the cores: each reads its payments in one thread.
-      workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined },
+      workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined, partsDir },
     });
     running.add(worker);
     let ok = false;

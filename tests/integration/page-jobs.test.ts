@@ -1,6 +1,6 @@
 /**
- * The build in separate jobs, as the README describes it for several machines: the data
- * job, one job per page shard (its pages and the search bundles of the counties it renders
+ * The build in separate jobs, as the README describes it for several machines: data part
+ * jobs and the data job that merges them, one job per page shard (its pages and the search bundles of the counties it renders
  * whole), and the stitch job (stitch, the rest of the search index, manifest) publish the
  * same site, byte for byte, as `npm run build` does in one Astro build and one search stage.
  */
@@ -41,14 +41,18 @@ describe('a build in separate jobs', () => {
   const site = join(work, 'jobs', 'dist');
   const shard = (k: number): string => join(work, 'jobs', `shard-${k}`);
   const shardBundles: string[][] = [];
+  const dataPartLogs: string[] = [];
   let stitchLog = '';
 
   beforeAll(() => {
     const exportDir = twoCountyHistory(join(work, 'export'));
     // One Astro build of every page; every search bundle built by the search stage.
     run('build.ts', [], { DATA_DIR: exportDir, DIST_DIR: join(work, 'one', 'dist'), SITE_DATA_DIR: join(work, 'one', 'data'), PAGE_JOBS: '1' });
-    // The commands of the README, "Building in shards".
-    run('build.ts', ['--data-only'], { DATA_DIR: exportDir, SITE_DATA_DIR: data });
+    // The commands of the README, "Building in shards": data part jobs of the latest
+    // publication, then the data job, which merges them (earlier publications run in it).
+    const latest = join(exportDir, readdirSync(exportDir).filter((n) => /^\d{4}-/.test(n)).sort().at(-1)!);
+    for (const k of [0, 1]) dataPartLogs.push(run('build-data.ts', ['--data', latest, '--part', `${k}/2`, '--out', join(work, 'jobs', 'data-parts', `part-${k}`)], {}));
+    run('build.ts', ['--data-only'], { DATA_DIR: exportDir, SITE_DATA_DIR: data, DATA_PARTS: join(work, 'jobs', 'data-parts') });
     for (const k of [0, 1]) {
       run('build-pages.ts', ['--shard', `${k}/2`, '--out', shard(k)], { SITE_DATA_DIR: data });
       run('search-index.ts', ['--shard', `${k}/2`, shard(k), data], {});
@@ -62,6 +66,14 @@ describe('a build in separate jobs', () => {
   it('indexes each county in the page job that renders it whole, and keeps those bundles', () => {
     expect(shardBundles).toEqual([[COUNTIES[0]], [COUNTIES[1]]]);
     expect(stitchLog).toContain('其中 2 个由页面分片生成');
+  });
+
+  it('reads the latest publication\'s payments in the data part jobs, together every row', () => {
+    const rows = dataPartLogs.map((l) => Number(/数据分片 \d\/2：\d+ 个村（社区）年度，(\d+) 行缴费记录/.exec(l)![1]));
+    const payments = readFileSync(join(work, 'export', '2025-02-15', 'payments.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(rows[0]! + rows[1]!).toBe(payments);
+    // The parts' files went into the data job's output.
+    expect(readdirSync(join(work, 'jobs', 'data-parts', 'part-0')).sort()).toEqual(['issues.txt', 'part.json']);
   });
 
   it('publishes the same site and data as one build', () => {
