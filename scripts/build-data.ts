@@ -167,14 +167,14 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   // some townships (one part: in this thread). Rows go to per-village files as they pass.
   missing(FILES.enrollment.file);
   missing(FILES.payments.file);
-  const jobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
-  const parts = jobs ? jobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
+  const partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
+  const parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
   const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
   let results: PartResult[];
   try {
-    if (jobs) {
-      await checkPartInputs(jobs, dataDir);
-      results = jobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile));
+    if (partJobs) {
+      await checkPartInputs(partJobs, dataDir);
+      results = partJobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile));
     } else {
       results = parts === 1 ? [await ingestPart(partOpts(0))] : await Promise.all(Array.from({ length: parts }, (_, i) => runPartWorker(partOpts(i))));
     }
