@@ -167,7 +167,13 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   // some townships (one part: in this thread). Rows go to per-village files as they pass.
   missing(FILES.enrollment.file);
   missing(FILES.payments.file);
-  const partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
+  let partJobs: ReturnType<typeof readPartJobs> | null = null;
+  try {
+    partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
+  } catch (err) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
   const parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
   const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
   let results: PartResult[];
@@ -404,6 +410,10 @@ function runPartWorker(o: PartOptions): Promise<PartResult> {
 
 /** A part job's result file in its folder, written last: a folder without it is not a finished part. */
 const PART_FILE = 'part.json';
+/** What {@link PART_FILE} is renamed to when a merge starts taking the part's files: it cannot be taken twice. */
+const USED_PART_FILE = 'part.used.json';
+/** The export's files a part job depends on, recorded with their size and SHA-256 and checked by the merge. */
+const PART_INPUTS = [FILES.enrollment.file, FILES.payments.file, FILES.regions.file, 'site.json'];
 /** A part job's problems, one per line. */
 const PART_ISSUES = 'issues.txt';
 /** Format of {@link PartJobFile}. */
@@ -416,7 +426,7 @@ export interface PartJobFile {
   parts: number;
   /** The data stage's code digest (sources, lockfile, Node version): the merge must run the same. */
   code: string;
-  /** Size and SHA-256 of the files the part read rows from. */
+  /** Size and SHA-256 of each of {@link PART_INPUTS} (-1 and "missing" for a missing site.json). */
   inputs: Array<{ file: string; bytes: number; sha256: string }>;
   /** The part's result, its spill folder relative to the part's folder. */
   result: PartResult;
@@ -432,14 +442,27 @@ export interface PartJobFile {
 export async function runPartJob(o: { dataDir: string; partDir: string; part: number; parts: number; log: (line: string) => void }): Promise<{ errors: number; warnings: number }> {
   const dataDir = resolve(o.dataDir);
   const partDir = resolve(o.partDir);
+  for (const file of [FILES.enrollment.file, FILES.payments.file, FILES.regions.file]) {
+    if (!existsSync(join(dataDir, file))) throw new Error(`${dataDir} 中没有 ${file}：--data 应为一次发布的导出文件夹（历史文件夹则为其中最新的 publications/<日期>/）`);
+  }
+  // Only a part's own folder is replaced: a wrong --out must not delete anything else.
+  if (existsSync(partDir) && readdirSync(partDir).length && !existsSync(join(partDir, PART_FILE)) && !existsSync(join(partDir, USED_PART_FILE))) {
+    throw new Error(`${partDir} 不是空文件夹，也不是数据分片的文件夹：请指定新的 --out`);
+  }
   rmSync(partDir, { recursive: true, force: true });
   mkdirSync(partDir, { recursive: true });
   const config = readSiteConfig(dataDir, () => {});
   const reportFile = join(partDir, PART_ISSUES);
   const result = await ingestPart({ dataDir, tmpDir: partDir, config, part: o.part, parts: o.parts, reportFile, hashInputs: true });
+  // enrollment.csv and payments.csv hashed as they were read; the small files here.
+  const inputs: PartJobFile['inputs'] = result.reports.map((r) => ({ file: r.file, bytes: r.bytes, sha256: r.sha256 }));
+  for (const file of PART_INPUTS.slice(inputs.length)) {
+    const path = join(dataDir, file);
+    inputs.push(existsSync(path) ? { file, bytes: statSync(path).size, sha256: await fileSha256(path) } : { file, bytes: -1, sha256: 'missing' });
+  }
   const job: PartJobFile = {
     format: PART_JOB_FORMAT, part: o.part, parts: o.parts, code: dataStageCodeDigest(),
-    inputs: result.reports.map((r) => ({ file: r.file, bytes: r.bytes, sha256: r.sha256 })),
+    inputs,
     result: { ...result, spill: { ...result.spill, dir: relative(partDir, result.spill.dir) } },
   };
   writeFileSync(join(partDir, PART_FILE), JSON.stringify(job));
@@ -461,8 +484,18 @@ function readPartJobs(partsDir: string): Array<{ dir: string; job: PartJobFile }
   const found = readdirSync(partsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(partsDir, e.name));
   const jobs = found.map((dir) => {
     const file = join(dir, PART_FILE);
-    if (!existsSync(file)) fail(`${dir} 中没有 ${PART_FILE}：这个分片没有运行完，请重新运行它`);
-    return { dir, job: JSON.parse(readFileSync(file, 'utf8')) as PartJobFile };
+    if (existsSync(join(dir, USED_PART_FILE))) fail(`${dir} 已被一次合并用过（其文件已移走）：请重新运行这个分片`);
+    if (!existsSync(file)) fail(`${dir} 中没有 ${PART_FILE}：它不是数据分片的文件夹，或这个分片没有运行完（请重新运行它，或把该文件夹移出 ${partsDir}）`);
+    let job: PartJobFile | null = null;
+    try {
+      job = JSON.parse(readFileSync(file, 'utf8')) as PartJobFile;
+    } catch {
+      fail(`${file} 不完整或已损坏：请重新运行这个分片`);
+    }
+    if (!job || !Number.isInteger(job.parts) || !Number.isInteger(job.part) || job.part < 0 || job.part >= job.parts || job.result?.spill?.dir !== `.lookup-spill-${job.part}`) {
+      fail(`${file} 的内容不是数据分片的结果：请重新运行这个分片`);
+    }
+    return { dir, job: job! };
   }).sort((a, b) => a.job.part - b.job.part);
   if (!jobs.length) fail('其中没有分片文件夹');
   const first = jobs[0]!.job;
@@ -480,10 +513,12 @@ function readPartJobs(partsDir: string): Array<{ dir: string; job: PartJobFile }
 
 /** Stops the merge unless the part jobs read the very files of this export (size and SHA-256). */
 async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDir: string): Promise<void> {
-  for (const input of jobs[0]!.job.inputs) {
+  const recorded = jobs[0]!.job.inputs;
+  if (JSON.stringify(recorded.map((i) => i.file)) !== JSON.stringify(PART_INPUTS)) throw new Error(`数据分片记录的导出文件不全：用这个导出重新运行所有分片`);
+  for (const input of recorded) {
     const path = join(dataDir, input.file);
-    const actual = existsSync(path) ? { bytes: statSync(path).size, sha256: await fileSha256(path) } : null;
-    if (actual?.bytes !== input.bytes || actual.sha256 !== input.sha256) {
+    const actual = existsSync(path) ? { bytes: statSync(path).size, sha256: await fileSha256(path) } : { bytes: -1, sha256: 'missing' };
+    if (actual.bytes !== input.bytes || actual.sha256 !== input.sha256) {
       throw new Error(`数据分片读取的 ${input.file} 与 ${dataDir} 中的不同（大小或 SHA-256）：用这个导出重新运行所有分片`);
     }
   }
@@ -495,9 +530,15 @@ async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDi
  * `reportFile`. Its spill stays in the part's folder until the lookup stage removes it.
  */
 function adoptPartJob(dir: string, job: PartJobFile, tmpDir: string, reportFile: string): PartResult {
+  // Marked first: if this merge fails, the folder is refused next time instead of giving no rows.
+  renameSync(join(dir, PART_FILE), join(dir, USED_PART_FILE));
+  const spill = join(dir, job.result.spill.dir);
+  if ((job.result.villages.length && !existsSync(join(dir, 'rows')) && job.result.errors === 0) || (job.result.spill.records && !existsSync(spill))) {
+    throw new Error(`数据分片 ${dir} 的文件不全：请重新运行这个分片`);
+  }
   for (const sub of ['rows', 'pending']) if (existsSync(join(dir, sub))) moveTree(join(dir, sub), join(tmpDir, sub));
   if (existsSync(join(dir, PART_ISSUES))) copyFileSync(join(dir, PART_ISSUES), reportFile);
-  return { ...job.result, spill: { ...job.result.spill, dir: join(dir, job.result.spill.dir) } };
+  return { ...job.result, spill: { ...job.result.spill, dir: spill } };
 }
 
 /** Moves every file of `src` into `dst`, merging folders; two parts never write the same file. */

@@ -5,7 +5,7 @@
  * that refuses parts which do not belong together.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDataStage, runPartJob } from '../../scripts/build-data.ts';
@@ -114,11 +114,33 @@ describe('data stage as part jobs and a merge', () => {
     again();
     rmSync(join(partsDir, 'p2', 'part.json'));
     await expect(merge(copy, partsDir, 'refused-out')).rejects.toThrow(/p2 中没有 part\.json/);
+    // regions.csv changed after the parts read it (they checked the villages against it).
+    again();
+    const regions = readFileSync(join(copy, 'regions.csv'), 'utf8');
+    writeFileSync(join(copy, 'regions.csv'), regions.replace(/\n[^\n]*\n$/, '\n'));
+    await expect(merge(copy, partsDir, 'refused-out')).rejects.toThrow(/regions\.csv 与 .* 中的不同/);
+    writeFileSync(join(copy, 'regions.csv'), regions);
+    // site.json changed (the parts counted with its collection period).
+    again();
+    const site = readFileSync(join(copy, 'site.json'), 'utf8');
+    writeFileSync(join(copy, 'site.json'), '{');
+    await expect(merge(copy, partsDir, 'refused-out')).rejects.toThrow(/site\.json 与 .* 中的不同/);
+    writeFileSync(join(copy, 'site.json'), site);
     // The export changed after the parts read it.
     again();
     appendFileSync(join(copy, 'payments.csv'), lines1(copy));
     await expect(merge(copy, partsDir, 'refused-out')).rejects.toThrow(/payments\.csv 与 .* 中的不同/);
-    expect(existsSync(join(work, 'refused-out'))).toBe(false);
+    // Nothing left behind by the refused merges.
+    expect(readdirSync(work).filter((n) => n.startsWith('refused-out') && n !== 'refused-out-issues.txt')).toEqual([]);
+  });
+
+  it('does not take the parts a merge has used, and a part job refuses a folder that is not its own', async () => {
+    const { partsDir } = await partJobs(exportDir, 'used');
+    expect((await merge(exportDir, partsDir, 'used-out')).result.ok).toBe(true);
+    await expect(merge(exportDir, partsDir, 'used-again')).rejects.toThrow(/已被一次合并用过/);
+    await expect(runPartJob({ dataDir: exportDir, partDir: exportDir, part: 0, parts: PARTS, log: () => {} })).rejects.toThrow(/不是数据分片的文件夹/);
+    expect(existsSync(join(exportDir, 'payments.csv'))).toBe(true);
+    await expect(runPartJob({ dataDir: work, partDir: join(work, 'no-export'), part: 0, parts: PARTS, log: () => {} })).rejects.toThrow(/没有 enrollment\.csv/);
   });
 });
 

@@ -42,6 +42,7 @@ describe('a build in separate jobs', () => {
   const shard = (k: number): string => join(work, 'jobs', `shard-${k}`);
   const shardBundles: string[][] = [];
   const dataPartLogs: string[] = [];
+  let latestExport = '';
   let stitchLog = '';
 
   beforeAll(() => {
@@ -50,8 +51,8 @@ describe('a build in separate jobs', () => {
     run('build.ts', [], { DATA_DIR: exportDir, DIST_DIR: join(work, 'one', 'dist'), SITE_DATA_DIR: join(work, 'one', 'data'), PAGE_JOBS: '1' });
     // The commands of the README, "Building in shards": data part jobs of the latest
     // publication, then the data job, which merges them (earlier publications run in it).
-    const latest = join(exportDir, readdirSync(exportDir).filter((n) => /^\d{4}-/.test(n)).sort().at(-1)!);
-    for (const k of [0, 1]) dataPartLogs.push(run('build-data.ts', ['--data', latest, '--part', `${k}/2`, '--out', join(work, 'jobs', 'data-parts', `part-${k}`)], {}));
+    latestExport = join(exportDir, readdirSync(exportDir).filter((n) => /^\d{4}-/.test(n)).sort().at(-1)!);
+    for (const k of [0, 1]) dataPartLogs.push(run('build-data.ts', ['--data', latestExport, '--part', `${k}/2`, '--out', join(work, 'jobs', 'data-parts', `part-${k}`)], {}));
     run('build.ts', ['--data-only'], { DATA_DIR: exportDir, SITE_DATA_DIR: data, DATA_PARTS: join(work, 'jobs', 'data-parts') });
     for (const k of [0, 1]) {
       run('build-pages.ts', ['--shard', `${k}/2`, '--out', shard(k)], { SITE_DATA_DIR: data });
@@ -70,7 +71,7 @@ describe('a build in separate jobs', () => {
 
   it('reads the latest publication\'s payments in the data part jobs, together every row', () => {
     const rows = dataPartLogs.map((l) => Number(/数据分片 \d\/2：\d+ 个村（社区）年度，(\d+) 行缴费记录/.exec(l)![1]));
-    const payments = readFileSync(join(work, 'export', '2025-02-15', 'payments.csv'), 'utf8').trim().split('\n').length - 1;
+    const payments = readFileSync(join(latestExport, 'payments.csv'), 'utf8').trim().split('\n').length - 1;
     expect(rows[0]! + rows[1]!).toBe(payments);
     // The parts' files went into the data job's output.
     expect(readdirSync(join(work, 'jobs', 'data-parts', 'part-0')).sort()).toEqual(['issues.txt', 'part.json']);
