@@ -74,7 +74,7 @@ describe('a build in separate jobs', () => {
     const payments = readFileSync(join(latestExport, 'payments.csv'), 'utf8').trim().split('\n').length - 1;
     expect(rows[0]! + rows[1]!).toBe(payments);
     // The parts' files went into the data job's output.
-    expect(readdirSync(join(work, 'jobs', 'data-parts', 'part-0')).sort()).toEqual(['issues.txt', 'part.json']);
+    expect(readdirSync(join(work, 'jobs', 'data-parts', 'part-0')).sort()).toEqual(['issues.txt', 'part.used.json']);
   });
 
   it('publishes the same site and data as one build', () => {
