@@ -167,17 +167,12 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   // some townships (one part: in this thread). Rows go to per-village files as they pass.
   missing(FILES.enrollment.file);
   missing(FILES.payments.file);
-  let partJobs: ReturnType<typeof readPartJobs> | null = null;
-  try {
-    partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
-  } catch (err) {
-    rmSync(tmpDir, { recursive: true, force: true });
-    throw err;
-  }
-  const parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
+  let parts = 1;
   const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
   let results: PartResult[];
   try {
+    const partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
+    parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
     if (partJobs) {
       await checkPartInputs(partJobs, dataDir);
       results = partJobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile));
