@@ -124,6 +124,11 @@ export async function buildPages(opts: { outDir: string; jobs: number; shards?: 
   try {
     if (shards === 1) await renderShard(dirs[0]!, null);
     else {
+      // Every Astro build first syncs the content collections into <root>/.astro/, writing
+      // `content-assets.mjs` through the same temporary name: two builds starting at once on
+      // a fresh checkout raced there (one's rename found the other's file gone, ENOENT). A
+      // build finds the file up to date and leaves it alone once one sync has run.
+      if (Math.min(jobs, shards) > 1) await runScript([join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'sync', '--root', root], '内容集合同步失败');
       // A pool of `jobs` workers taking the shards in order; after a failure no shard starts,
       // and the running ones finish before their folders are removed.
       let next = 0;
