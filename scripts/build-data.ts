@@ -5,10 +5,13 @@
  *
  *   node scripts/build-data.ts [--data DIR] [--out DIR]
  *   node scripts/build-data.ts --data DIR --part k/n --out PART_DIR   part k of n, a job of its own
- *   node scripts/build-data.ts --data DIR --parts DIR [--out DIR]     merge the part jobs' folders in DIR
+ *   node scripts/build-data.ts --data DIR --lookup k/n --parts DIR --out LOOKUP_DIR
+ *                                                        lookup job k of n, on every part's spill
+ *   node scripts/build-data.ts --data DIR --parts DIR [--lookups DIR] [--out DIR]
+ *                                                        merge the part (and lookup) jobs' folders
  *
- * Part jobs can run on several machines (see runPartJob); the merge publishes the same
- * files as the data stage in one process.
+ * Part jobs and lookup jobs can run on several machines (see runPartJob, runLookupJob); the
+ * merge publishes the same files as the data stage in one process.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -24,7 +27,8 @@ import { partOf } from '../src/lib/parts.ts';
 import { ContentHasher } from '../src/lib/integrity.ts';
 import { childSummary, csvText, publicCells, writtenRow, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
 import { dataStageCodeDigest } from './data-cache.ts';
-import { LookupStage, type SpillInfo } from './lookup-stage.ts';
+import { bucketRanges, LookupStage, readBucketRanges, SPILL_BUCKETS, type BucketRangeResult, type SpillInfo } from './lookup-stage.ts';
+import { prefixLengthFor, shardPrefixes } from '../src/lib/lookup.ts';
 import { fileSha256 } from './site-index.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
@@ -48,6 +52,11 @@ export interface DataStageOptions {
    * reading the payments here. Their files are moved into the output (the folders are used up).
    */
   partsDir?: string;
+  /**
+   * A folder of lookup jobs' folders (`--lookup k/n`, see {@link runLookupJob}) made from the
+   * parts of `partsDir`: their shards and 两头缴 are taken instead of reading the spills here.
+   */
+  lookupsDir?: string;
 }
 
 /** Result of a data stage run. */
@@ -170,12 +179,16 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
   let parts = 1;
   const partOpts = (part: number): PartOptions => ({ dataDir, tmpDir, config, part, parts, reportFile: `${opts.reportFile}.part${part}` });
   let results: PartResult[];
+  let lookupJobs: Array<{ dir: string; job: LookupJobFile }> | null = null;
   try {
+    if (opts.lookupsDir && !opts.partsDir) throw new Error('查询分片（--lookups、DATA_LOOKUPS）须与它们读取的数据分片（--parts、DATA_PARTS）一起合并');
     const partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
     parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
     if (partJobs) {
       await checkPartInputs(partJobs, dataDir);
-      results = partJobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile));
+      // Checked before any part is taken: a refused lookup folder leaves the parts usable.
+      lookupJobs = opts.lookupsDir ? readLookupJobs(resolve(opts.lookupsDir), partJobs) : null;
+      results = partJobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile, !lookupJobs));
     } else {
       results = parts === 1 ? [await ingestPart(partOpts(0))] : await Promise.all(Array.from({ length: parts }, (_, i) => runPartWorker(partOpts(i))));
     }
@@ -227,7 +240,10 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
 
   // Lookup shards and 两头缴 from every part's spill, bucket by bucket; duplicate counts go
   // into the village figures before they are rolled up.
-  const found = await new LookupStage(tmpDir, byCode).finish(config.lookup ?? null, results.map((r) => r.spill));
+  // With lookup jobs, their shards are moved in and the spills are not read here.
+  const lookup = new LookupStage(tmpDir, byCode);
+  const spills = results.map((r) => r.spill);
+  const found = lookupJobs ? lookup.adopt(config.lookup ?? null, spills, adoptLookupJobs(lookupJobs, tmpDir)) : await lookup.finish(config.lookup ?? null, spills);
   const villages = results.flatMap((r) => r.villages).sort((a, b) => a.year - b.year || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const villageByKey = new Map(villages.map((v) => [`${v.year}:${v.code}`, v]));
   for (const [key, n] of found.duplicates) villageByKey.get(key)!.duplicates = n;
@@ -325,20 +341,17 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   const onIssue = issues.add;
   const reports: PartResult['reports'] = [];
   const take = parts > 1 ? (column: (key: string) => string) => partOf(column('region_code'), parts) === part : undefined;
-  /** `quiet`: read for this thread's own use, problems reported by the main thread. */
-  async function ingest<T>(spec: (typeof FILES)[keyof typeof FILES], onRecord: (r: T, line: number) => void, check?: Parameters<typeof ingestFile<T>>[0]['check'], quiet = false): Promise<void> {
+  async function ingest<T>(spec: (typeof FILES)[keyof typeof FILES], onRecord: (r: T, line: number) => void, check?: Parameters<typeof ingestFile<T>>[0]['check']): Promise<void> {
     const path = join(dataDir, spec.file);
     if (!existsSync(path)) return; // reported by the main thread
-    const hash = (part === 0 || o.hashInputs) && !quiet ? createHash('sha256') : null;
+    const hash = part === 0 || o.hashInputs ? createHash('sha256') : null;
     const bytes = hash ? hashedStream(path, hash) : (createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
-    const report = await ingestFile<T>({ file: spec.file, bytes, fields: spec.fields, onRecord, onIssue: quiet ? () => {} : onIssue, check, take: quiet ? undefined : take, fileIssues: !quiet && part === 0 });
-    if (!quiet) reports.push({ ...report, sha256: hash?.digest('hex') ?? '', bytes: statSync(path).size });
+    const report = await ingestFile<T>({ file: spec.file, bytes, fields: spec.fields, onRecord, onIssue, check, take, fileIssues: part === 0 });
+    reports.push({ ...report, sha256: hash?.digest('hex') ?? '', bytes: statSync(path).size });
   }
 
   // Regions again, for this thread's checks.
-  const regionRows: Array<RegionCells & { line: number }> = [];
-  await ingest<RegionCells>(FILES.regions, (r, line) => regionRows.push({ ...r, line }), undefined, true);
-  const byCode = new Map<string, Region>(buildRegions(FILES.regions.file, regionRows).regions.map((r) => [r.code, r]));
+  const byCode = await readRegionMap(dataDir);
 
   const acc = new VillageAccumulator(config.collection);
   await ingest<EnrollmentCells>(FILES.enrollment, (r) => acc.setShouldEnroll(r.region_code, r.coverage_year, r.should_enroll), checkEnrollment(byCode));
@@ -394,6 +407,20 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
   }
   const hashes = [...hashers].map(([key, h]): [string, string, number] => [key, h.digest(), h.rows]);
   return { villages: acc.villages(), maxPaid, reports, errors: issues.errors, warnings: issues.warnings, shown: issues.shown, spill: lookup.spill(), hashes };
+}
+
+/**
+ * The regions of an export's regions.csv by code, for a thread or job of its own (its
+ * problems are the data stage's main thread's to report).
+ */
+async function readRegionMap(dataDir: string): Promise<Map<string, Region>> {
+  const path = join(dataDir, FILES.regions.file);
+  const rows: Array<RegionCells & { line: number }> = [];
+  if (existsSync(path)) {
+    const bytes = createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+    await ingestFile<RegionCells>({ file: FILES.regions.file, bytes, fields: FILES.regions.fields, onRecord: (r, line) => rows.push({ ...r, line }), onIssue: () => {}, fileIssues: false });
+  }
+  return new Map(buildRegions(FILES.regions.file, rows).regions.map((r) => [r.code, r]));
 }
 
 /** Runs {@link ingestPart} in a worker thread. */
@@ -522,13 +549,14 @@ async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDi
 /**
  * Takes a part job's output into the data stage's output folder: its village and 未到账
  * files are moved in (renamed; copied across file systems), its problems copied to
- * `reportFile`. Its spill stays in the part's folder until the lookup stage removes it.
+ * `reportFile`. Its spill stays in the part's folder until the lookup stage removes it; with
+ * lookup jobs (`needsSpill` false) the spill is not read, and may have been left behind.
  */
-function adoptPartJob(dir: string, job: PartJobFile, tmpDir: string, reportFile: string): PartResult {
+function adoptPartJob(dir: string, job: PartJobFile, tmpDir: string, reportFile: string, needsSpill: boolean): PartResult {
   // Marked first: if this merge fails, the folder is refused next time instead of giving no rows.
   renameSync(join(dir, PART_FILE), join(dir, USED_PART_FILE));
   const spill = join(dir, job.result.spill.dir);
-  if ((job.result.villages.length && !existsSync(join(dir, 'rows')) && job.result.errors === 0) || (job.result.spill.records && !existsSync(spill))) {
+  if ((job.result.villages.length && !existsSync(join(dir, 'rows')) && job.result.errors === 0) || (needsSpill && job.result.spill.records && !existsSync(spill))) {
     throw new Error(`数据分片 ${dir} 的文件不全：请重新运行这个分片`);
   }
   for (const sub of ['rows', 'pending']) if (existsSync(join(dir, sub))) moveTree(join(dir, sub), join(tmpDir, sub));
@@ -564,21 +592,166 @@ function moveTree(src: string, dst: string): void {
   }
 }
 
+// ---- lookup jobs (several machines) -------------------------------------------------
+
+/** A lookup job's result file in its folder, written last: a folder without it is not a finished lookup job. */
+const LOOKUP_FILE = 'lookup-job.json';
+/** What {@link LOOKUP_FILE} is renamed to when a merge starts taking the job's shards. */
+const USED_LOOKUP_FILE = 'lookup-job.used.json';
+/** Format of {@link LookupJobFile}. */
+const LOOKUP_JOB_FORMAT = 1;
+
+/** What a lookup job leaves for the merge. */
+export interface LookupJobFile {
+  format: number;
+  lookup: number;
+  lookups: number;
+  /** The data stage's code digest: the parts, the lookup jobs and the merge must run the same. */
+  code: string;
+  /** The export files the parts read (their part.json's `inputs`). */
+  inputs: PartJobFile['inputs'];
+  /** How many parts it read, their spilled records, and the shards' prefix length that follows. */
+  parts: number;
+  records: number;
+  prefixLength: number;
+  /** Its buckets: from the first to the one after the last. */
+  from: number;
+  to: number;
+  /** What its threads found, one result per range they read. */
+  results: BucketRangeResult[];
+}
+
+/**
+ * A lookup job (`node scripts/build-data.ts --lookup k/n --parts DIR --out DIR`): range k of
+ * n of the spill's buckets, read from every part job's spill (only that range's bucket
+ * files), as the data stage's lookup threads read theirs. Its folder holds the shards of its
+ * range (`lookup/s/`) and `lookup-job.json`: the 两头缴 it found, and what it read. The
+ * merge (`--parts DIR --lookups DIR`) takes these instead of reading the spills; its
+ * machine then needs no spill. The parts must be finished, without problems, and not yet
+ * merged; `dataDir` gives regions.csv (the place names), the very file the parts read.
+ */
+export async function runLookupJob(o: { dataDir: string; partsDir: string; lookupDir: string; lookup: number; lookups: number; log: (line: string) => void }): Promise<void> {
+  const dataDir = resolve(o.dataDir);
+  const lookupDir = resolve(o.lookupDir);
+  const parts = readPartJobs(resolve(o.partsDir));
+  const errors = parts.reduce((n, p) => n + p.job.result.errors, 0);
+  if (errors) throw new Error(`数据分片共有 ${errors} 处错误，这次导出不会发布：改正导出后重新运行所有分片，再运行查询分片`);
+  const inputs = parts[0]!.job.inputs;
+  const regions = inputs.find((i) => i.file === FILES.regions.file);
+  const regionsPath = join(dataDir, FILES.regions.file);
+  if (!regions || !existsSync(regionsPath) || statSync(regionsPath).size !== regions.bytes || (await fileSha256(regionsPath)) !== regions.sha256) {
+    throw new Error(`${regionsPath} 与数据分片读取的 ${FILES.regions.file} 不同（或不存在）：--data 应为数据分片所用的导出文件夹`);
+  }
+  const spills = parts.map(({ dir, job }): SpillInfo => ({ dir: join(dir, job.result.spill.dir), records: job.result.spill.records }));
+  for (const spill of spills) {
+    if (spill.records && !existsSync(spill.dir)) throw new Error(`${spill.dir} 不存在：查询分片要读取每个数据分片的 .lookup-spill-k 文件夹`);
+  }
+  if (existsSync(lookupDir) && readdirSync(lookupDir).length && !existsSync(join(lookupDir, LOOKUP_FILE)) && !existsSync(join(lookupDir, USED_LOOKUP_FILE))) {
+    throw new Error(`${lookupDir} 不是空文件夹，也不是查询分片的文件夹：请指定新的 --out`);
+  }
+  rmSync(lookupDir, { recursive: true, force: true });
+  mkdirSync(lookupDir, { recursive: true });
+  const records = spills.reduce((n, p) => n + p.records, 0);
+  const prefixLength = prefixLengthFor(records);
+  // More jobs than units of buckets: the last ones have none.
+  const [from, to] = bucketRanges(prefixLength, o.lookups)[o.lookup] ?? [SPILL_BUCKETS, SPILL_BUCKETS];
+  const results = await readBucketRanges({ outDir: lookupDir, spills, prefixLength, regions: await readRegionMap(dataDir) }, bucketRanges(prefixLength, defaultJobs(), from, to));
+  const job: LookupJobFile = { format: LOOKUP_JOB_FORMAT, lookup: o.lookup, lookups: o.lookups, code: dataStageCodeDigest(), inputs, parts: parts.length, records, prefixLength, from, to, results };
+  writeFileSync(join(lookupDir, LOOKUP_FILE), JSON.stringify(job));
+  const persons = results.reduce((n, r) => n + r.persons, 0);
+  const read = results.reduce((n, r) => n + r.records, 0);
+  o.log(`查询分片 ${o.lookup}/${o.lookups}：${from < to ? `第 ${from}–${to - 1} 桶（共 ${SPILL_BUCKETS} 桶）` : '没有桶'}，${persons} 人、${read} 条记录，见 ${lookupDir}`);
+}
+
+/**
+ * The lookup jobs' folders under `lookupsDir`, in job order, checked against the parts they
+ * must have read: every job exactly once, the same code, the same parts (inputs, count,
+ * records), and ranges that cover every bucket once.
+ */
+function readLookupJobs(lookupsDir: string, parts: ReadonlyArray<{ job: PartJobFile }>): Array<{ dir: string; job: LookupJobFile }> {
+  const fail = (problem: string): never => {
+    throw new Error(`查询分片（${lookupsDir}）不能合并：${problem}`);
+  };
+  if (!existsSync(lookupsDir)) fail('文件夹不存在');
+  const jobs = readdirSync(lookupsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => {
+    const dir = join(lookupsDir, e.name);
+    if (existsSync(join(dir, USED_LOOKUP_FILE))) fail(`${dir} 已被一次合并用过（其文件已移走）：请重新运行这个查询分片`);
+    if (!existsSync(join(dir, LOOKUP_FILE))) fail(`${dir} 中没有 ${LOOKUP_FILE}：它不是查询分片的文件夹，或这个查询分片没有运行完`);
+    let job: LookupJobFile | null = null;
+    try {
+      job = JSON.parse(readFileSync(join(dir, LOOKUP_FILE), 'utf8')) as LookupJobFile;
+    } catch {
+      fail(`${join(dir, LOOKUP_FILE)} 不完整或已损坏：请重新运行这个查询分片`);
+    }
+    if (!job || job.format !== LOOKUP_JOB_FORMAT || !Number.isInteger(job.lookup) || !Array.isArray(job.results)) fail(`${join(dir, LOOKUP_FILE)} 不是这一版本的查询分片结果：请重新运行这个查询分片`);
+    return { dir, job: job! };
+  }).sort((a, b) => a.job.lookup - b.job.lookup);
+  if (!jobs.length) fail('其中没有查询分片文件夹');
+  const n = jobs[0]!.job.lookups;
+  const records = parts.reduce((sum, p) => sum + p.job.result.spill.records, 0);
+  const inputs = JSON.stringify(parts[0]!.job.inputs);
+  let next = 0;
+  for (const { dir, job } of jobs) {
+    if (job.code !== dataStageCodeDigest()) fail(`${dir} 由另一版本的程序（或另一版本的 Node）生成：所有分片和合并须用同一版本运行`);
+    if (job.lookups !== n) fail(`${dir} 是 ${job.lookup}/${job.lookups}，其他查询分片分成 ${n} 份`);
+    if (JSON.stringify(job.inputs) !== inputs || job.parts !== parts.length || job.records !== records || job.prefixLength !== prefixLengthFor(records)) {
+      fail(`${dir} 读取的不是这些数据分片（导出文件、分片数或记录数不同）：用这些数据分片重新运行所有查询分片`);
+    }
+    if (job.lookup !== next) fail(job.lookup < next ? `查询分片 ${job.lookup}/${n} 重复` : `缺少查询分片 ${next}/${n}`);
+    next++;
+  }
+  if (next !== n) fail(`缺少查询分片 ${Array.from({ length: n - next }, (_, i) => `${next + i}/${n}`).join('、')}`);
+  // Same n, same records: the same ranges, unless a folder was edited.
+  const ranges = bucketRanges(jobs[0]!.job.prefixLength, n);
+  for (const { dir, job } of jobs) {
+    const [from, to] = ranges[job.lookup] ?? [SPILL_BUCKETS, SPILL_BUCKETS];
+    if (job.from !== from || job.to !== to) fail(`${dir} 的桶范围（${job.from}–${job.to}）不对：请重新运行这个查询分片`);
+  }
+  const expected = shardPrefixes(jobs[0]!.job.prefixLength).length;
+  const found = jobs.reduce((sum, { dir }) => sum + (existsSync(join(dir, 'lookup', 's')) ? readdirSync(join(dir, 'lookup', 's')).length : 0), 0);
+  if (found !== expected) fail(`查询分片的文件不全：应有 ${expected} 个查询文件，找到 ${found} 个。请重新运行所有查询分片`);
+  return jobs;
+}
+
+/**
+ * Takes the lookup jobs' shards into the data stage's output (moved; copied across file
+ * systems) and returns their results (checked by {@link readLookupJobs}). Each job's file
+ * is renamed first, so a merge that fails halfway cannot be followed by one that finds
+ * shards missing.
+ */
+function adoptLookupJobs(jobs: ReadonlyArray<{ dir: string; job: LookupJobFile }>, tmpDir: string): BucketRangeResult[] {
+  for (const { dir } of jobs) renameSync(join(dir, LOOKUP_FILE), join(dir, USED_LOOKUP_FILE));
+  const shardDir = join(tmpDir, 'lookup', 's');
+  mkdirSync(dirname(shardDir), { recursive: true });
+  for (const { dir } of jobs) if (existsSync(join(dir, 'lookup', 's'))) moveTree(join(dir, 'lookup', 's'), shardDir);
+  return jobs.flatMap(({ job }) => job.results);
+}
+
+/** `k/n` of a `--part` or `--lookup` flag. */
+function parseJobSpec(flag: string, value: string): { k: number; n: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const k = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!(n >= 1 && k >= 0 && k < n)) throw new Error(`${flag} 应为 k/n（0 ≤ k < n），而不是 "${value}"`);
+  return { k, n };
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, part: { type: 'string' }, parts: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, part: { type: 'string' }, parts: { type: 'string' }, lookup: { type: 'string' }, lookups: { type: 'string' } } });
   const dataDir = resolve(values.data ?? process.env.DATA_DIR ?? 'data/sample');
   const log = (l: string): void => console.log(l);
   if (values.part !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(values.part);
-    const part = m ? Number(m[1]) : NaN;
-    const parts = m ? Number(m[2]) : NaN;
-    if (!(parts >= 1 && part >= 0 && part < parts)) throw new Error(`--part 应为 k/n（0 ≤ k < n），而不是 "${values.part}"`);
+    const { k, n } = parseJobSpec('--part', values.part);
     if (!values.out) throw new Error('--part 需要 --out：这个分片的输出文件夹');
-    const { errors } = await runPartJob({ dataDir, partDir: values.out, part, parts, log });
+    const { errors } = await runPartJob({ dataDir, partDir: values.out, part: k, parts: n, log });
     process.exitCode = errors ? 1 : 0;
+  } else if (values.lookup !== undefined) {
+    const { k, n } = parseJobSpec('--lookup', values.lookup);
+    if (!values.out || !values.parts) throw new Error('--lookup 需要 --parts（数据分片的文件夹）和 --out（这个查询分片的输出文件夹）');
+    await runLookupJob({ dataDir, partsDir: values.parts, lookupDir: values.out, lookup: k, lookups: n, log });
   } else {
     const outDir = resolve(values.out ?? process.env.SITE_DATA_DIR ?? '.data');
-    const result = await runDataStage({ dataDir, outDir, reportFile: resolve('reports/data-issues.txt'), log, partsDir: values.parts });
+    const result = await runDataStage({ dataDir, outDir, reportFile: resolve('reports/data-issues.txt'), log, partsDir: values.parts, lookupsDir: values.lookups });
     process.exitCode = result.ok ? 0 : 1;
   }
 }

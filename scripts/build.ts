@@ -20,6 +20,8 @@
  * SEARCH_JOBS (county search bundles built at once, same default; scripts/search-index.ts),
  * DATA_PARTS (a folder of data part jobs' folders, `node scripts/build-data.ts --part k/n`, taken
  * instead of reading the latest publication's payments here; scripts/build-data.ts),
+ * DATA_LOOKUPS (a folder of lookup jobs' folders, `node scripts/build-data.ts --lookup k/n`,
+ * made from the parts of DATA_PARTS: their lookup shards are taken instead of made here),
  * DATA_CACHE_DIR (the data stage cache, default: SITE_DATA_DIR + `.cache`; scripts/data-cache.ts),
  * BUILD_TIMINGS (a file to write each stage's wall time to, as JSON, for scripts/bench.ts).
  */
@@ -109,7 +111,8 @@ async function dataStages(): Promise<boolean> {
   const sources = findPublications(dataDir);
   console.log(`读取导出数据：${dataDir}${sources.length > 1 ? `（${sources.length} 次发布：${sources.map((s) => s.id).join('、')}）` : ''}`);
   const partsDir = process.env.DATA_PARTS ? resolve(process.env.DATA_PARTS) : undefined;
-  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir, partsDir });
+  const lookupsDir = process.env.DATA_LOOKUPS ? resolve(process.env.DATA_LOOKUPS) : undefined;
+  const outs = await runPublicationStages({ sources, stagingDir: pubsNext, reportFile: resolve(root, 'reports/data-issues.txt'), log, jobs, cacheDir, partsDir, lookupsDir });
   if (!outs) return false;
   // The latest publication is the site's data; earlier ones go under it, then notices are compared.
   renameSync(outs[outs.length - 1]!, dataNext);

@@ -53,6 +53,8 @@ const FLUSH_RECORDS = 100_000;
 const GZIP_LEVEL = 6;
 /** Hex characters of the key naming a spill bucket: 256 files, few enough for large appends. */
 const SPILL_HEX = 2;
+/** Number of spill buckets. */
+export const SPILL_BUCKETS = 16 ** SPILL_HEX;
 /**
  * Below this many spilled records the buckets are read in one thread: a worker's start-up
  * costs more than it saves.
@@ -125,17 +127,37 @@ export class LookupStage {
    * are independent. The output does not depend on `jobs` either.
    */
   async finish(params: TokenParams | null, parts: readonly SpillInfo[] = [], jobs?: number): Promise<LookupStageResult> {
-    this.flush();
-    const spills = [{ dir: this.spillDir, records: this.records }, ...parts];
+    const spills = this.spills(parts);
     const records = spills.reduce((n, p) => n + p.records, 0);
     const prefixLength = prefixLengthFor(records);
-    const shardDir = join(this.outDir, 'lookup', 's');
-    mkdirSync(shardDir, { recursive: true });
     const threads = Math.max(1, jobs ?? (records >= PARALLEL_MIN_RECORDS ? defaultJobs() : 1));
-    const tasks = bucketRanges(prefixLength, threads).map(([from, to]): BucketRangeTask => ({ outDir: this.outDir, spills, prefixLength, regions: this.regions, from, to }));
-    // The last range in this thread, the others in workers started first.
-    const results = await Promise.all([...tasks.slice(0, -1).map(runRangeWorker), Promise.resolve().then(() => finishBuckets(tasks[tasks.length - 1]!))]);
+    const results = await readBucketRanges({ outDir: this.outDir, spills, prefixLength, regions: this.regions }, bucketRanges(prefixLength, threads));
+    return this.complete(params, spills, results);
+  }
 
+  /**
+   * Ends the stage with bucket ranges that lookup jobs read elsewhere (`node
+   * scripts/build-data.ts --lookup k/n`): their shards are already in outDir/lookup/s, and
+   * `results` cover every bucket once. Writes the duplicate marks and the index, as
+   * {@link finish} does, and removes the spills (the parts' may be absent: no one reads them).
+   */
+  adopt(params: TokenParams | null, parts: readonly SpillInfo[], results: readonly BucketRangeResult[]): LookupStageResult {
+    return this.complete(params, this.spills(parts), results);
+  }
+
+  /** This stage's spill (flushed) and the parts'. */
+  private spills(parts: readonly SpillInfo[]): SpillInfo[] {
+    this.flush();
+    return [{ dir: this.spillDir, records: this.records }, ...parts];
+  }
+
+  private complete(params: TokenParams | null, spills: readonly SpillInfo[], results: readonly BucketRangeResult[]): LookupStageResult {
+    const records = spills.reduce((n, p) => n + p.records, 0);
+    const prefixLength = prefixLengthFor(records);
+    // Every spilled record read exactly once: a spill file missing (a lookup job on a part
+    // folder copied without its spill) would otherwise give shards without its persons.
+    const read = results.reduce((n, r) => n + r.records, 0);
+    if (read !== records) throw new Error(`查询文件只读到 ${read} 条记录，数据分片共有 ${records} 条：某个查询分片读取的数据分片不全（缺少 .lookup-spill 文件），请重新运行查询分片`);
     const marks = new Map<string, DuplicateMark[]>();
     const duplicates = new Map<string, number>();
     for (const r of results) {
@@ -163,10 +185,24 @@ export class LookupStage {
       persons: results.reduce((n, r) => n + r.persons, 0), records,
       duplicatePersons: results.reduce((n, r) => n + r.duplicatePersons, 0), params,
     };
+    mkdirSync(join(this.outDir, 'lookup'), { recursive: true });
     writeFileSync(join(this.outDir, 'lookup', 'index.json'), JSON.stringify(index, null, 1));
     for (const spill of spills) rmSync(spill.dir, { recursive: true, force: true });
     return { index, duplicates };
   }
+}
+
+/** What reading bucket ranges needs besides the ranges: where to write, the spills, how shards are cut, the regions (place names). */
+export type BucketRangeInput = Omit<BucketRangeTask, 'from' | 'to'>;
+
+/**
+ * Reads bucket ranges, each in a thread of its own (the last in this thread, the others in
+ * workers started first), writing their shards into outDir/lookup/s.
+ */
+export async function readBucketRanges(input: BucketRangeInput, ranges: ReadonlyArray<readonly [number, number]>): Promise<BucketRangeResult[]> {
+  mkdirSync(join(input.outDir, 'lookup', 's'), { recursive: true });
+  const tasks = ranges.map(([from, to]): BucketRangeTask => ({ ...input, from, to }));
+  return Promise.all([...tasks.slice(0, -1).map(runRangeWorker), Promise.resolve().then(() => finishBuckets(tasks[tasks.length - 1]!))]);
 }
 
 /** A range of spill buckets to read, and where to write their shards (plain data: it is sent to a worker thread). */
@@ -188,19 +224,22 @@ export interface BucketRangeResult {
   duplicates: Array<[string, number]>;
   persons: number;
   duplicatePersons: number;
+  /** Spilled records read. */
+  records: number;
   /** Size of the largest shard written. */
   shardBytes: number;
 }
 
 /**
- * Cuts the spill buckets into `jobs` contiguous ranges of about equal size that never split
- * a shard (a shard spans several buckets when its prefix is shorter than a bucket's).
+ * Cuts the spill buckets [from, to) (default: all of them) into `jobs` contiguous ranges of
+ * about equal size that never split a shard (a shard spans several buckets when its prefix
+ * is shorter than a bucket's); `from` and `to` must be shard boundaries.
  */
-export function bucketRanges(prefixLength: number, jobs: number): Array<[number, number]> {
+export function bucketRanges(prefixLength: number, jobs: number, from = 0, to = SPILL_BUCKETS): Array<[number, number]> {
   const step = 16 ** Math.max(0, SPILL_HEX - prefixLength);
-  const units = 16 ** SPILL_HEX / step;
+  const units = (to - from) / step;
   const n = Math.max(1, Math.min(jobs, units));
-  return Array.from({ length: n }, (_, i) => [Math.round((units * i) / n) * step, Math.round((units * (i + 1)) / n) * step]);
+  return Array.from({ length: n }, (_, i) => [from + Math.round((units * i) / n) * step, from + Math.round((units * (i + 1)) / n) * step]);
 }
 
 /** Names from below the site's top region down to the village ("顾家店镇 沙碛坪村"). */
@@ -229,6 +268,7 @@ export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
   const duplicates = new Map<string, number>();
   let persons = 0;
   let duplicatePersons = 0;
+  let records = 0;
   let shardBytes = 0;
   const open = new Map<string, ShardEntry[]>();
   const writeShard = (prefix: string): void => {
@@ -247,6 +287,7 @@ export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
         if (!line) continue;
         const r = parseSpillLine(line);
+        records++;
         let list = people.get(r[0]);
         if (!list) people.set(r[0], (list = []));
         list.push(r);
@@ -283,7 +324,7 @@ export function finishBuckets(task: BucketRangeTask): BucketRangeResult {
       writeShard(bucket.slice(0, prefixLength));
     }
   }
-  return { marks: [...marks], duplicates: [...duplicates], persons, duplicatePersons, shardBytes };
+  return { marks: [...marks], duplicates: [...duplicates], persons, duplicatePersons, records, shardBytes };
 }
 
 /** Runs {@link finishBuckets} in a worker thread. */

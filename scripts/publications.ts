@@ -88,6 +88,8 @@ export interface StageOptions {
    * scripts/build-data.ts), used when its output is not in the cache.
    */
   partsDir?: string;
+  /** Lookup jobs' folders made from those parts (DATA_LOOKUPS, see runLookupJob): taken with them. */
+  lookupsDir?: string;
 }
 
 /** Report file of an earlier publication: reports/data-issues-2026-01-10.txt. */
@@ -119,8 +121,8 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     const src = sources[i]!;
     const prefix = many ? `[发布 ${src.id}] ` : '';
     const reportFile = reportFor(opts.reportFile, src.id, i === sources.length - 1);
-    const partsDir = i === sources.length - 1 ? opts.partsDir : undefined;
-    if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, partsDir, null);
+    const jobsDirs = i === sources.length - 1 ? { partsDir: opts.partsDir, lookupsDir: opts.lookupsDir } : {};
+    if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, jobsDirs, null);
     const key = await stageKey({ dataDir: src.dataDir });
     keys.push(key);
     let cached: CachedStage | null = null;
@@ -131,17 +133,17 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
       rmSync(outs[i]!, { recursive: true, force: true });
       rmSync(join(cacheDir, key), { recursive: true, force: true });
     }
-    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, partsDir, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
+    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, jobsDirs, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
     log(`${prefix}导出文件和程序都与上次相同，沿用上次的数据处理结果（${cacheDir}）：`);
     for (const line of cached.logs) log(prefix + line);
     return cached.result.ok;
   };
 
   /** One data stage in a worker thread; `store` receives a successful stage's result and log lines. */
-  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, partsDir: string | undefined, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
+  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, jobsDirs: Pick<StageOptions, 'partsDir' | 'lookupsDir'>, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
     const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
       // Several publications already fill the cores: each reads its payments in one thread.
-      workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined, partsDir },
+      workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined, ...jobsDirs },
     });
     running.add(worker);
     let ok = false;

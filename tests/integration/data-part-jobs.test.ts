@@ -1,14 +1,15 @@
 /**
  * The data stage as separate part jobs (`node scripts/build-data.ts --part k/n`, e.g. on
- * several machines) and a merge (`--parts DIR`): the same output, byte for byte, as the
- * data stage in one process, every problem of an invalid export listed once, and a merge
- * that refuses parts which do not belong together.
+ * several machines), lookup jobs (`--lookup k/n`) and a merge (`--parts DIR [--lookups DIR]`):
+ * the same output, byte for byte, as the data stage in one process, every problem of an
+ * invalid export listed once, and a merge that refuses parts or lookup jobs which do not
+ * belong together.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDataStage, runPartJob } from '../../scripts/build-data.ts';
+import { runDataStage, runLookupJob, runPartJob } from '../../scripts/build-data.ts';
 import { partOf } from '../../src/lib/parts.ts';
 import { tempDir, treeHash } from '../helpers.ts';
 
@@ -32,10 +33,10 @@ async function partJobs(dataDir: string, name: string) {
   return { partsDir, errors };
 }
 
-async function merge(dataDir: string, partsDir: string, name: string) {
+async function merge(dataDir: string, partsDir: string, name: string, lookupsDir?: string) {
   const outDir = join(work, name);
   const reportFile = join(work, `${name}-issues.txt`);
-  const result = await runDataStage({ dataDir, outDir, reportFile, partsDir, log: () => {} });
+  const result = await runDataStage({ dataDir, outDir, reportFile, partsDir, lookupsDir, log: () => {} });
   return { result, outDir, report: readFileSync(reportFile, 'utf8') };
 }
 
@@ -141,6 +142,94 @@ describe('data stage as part jobs and a merge', () => {
     await expect(runPartJob({ dataDir: exportDir, partDir: exportDir, part: 0, parts: PARTS, log: () => {} })).rejects.toThrow(/不是数据分片的文件夹/);
     expect(existsSync(join(exportDir, 'payments.csv'))).toBe(true);
     await expect(runPartJob({ dataDir: work, partDir: join(work, 'no-export'), part: 0, parts: PARTS, log: () => {} })).rejects.toThrow(/没有 enrollment\.csv/);
+  });
+});
+
+describe('lookup jobs between the part jobs and the merge', () => {
+  /** Lookup jobs 0 … n-1 on the parts of `partsDir`, into `${name}-lookups/l{k}`, in this process. */
+  async function lookupJobs(partsDir: string, name: string, n: number) {
+    const lookupsDir = join(work, `${name}-lookups`);
+    for (let k = 0; k < n; k++) await runLookupJob({ dataDir: exportDir, partsDir, lookupDir: join(lookupsDir, `l${k}`), lookup: k, lookups: n, log: () => {} });
+    return lookupsDir;
+  }
+  const spillsOf = (partsDir: string) => readdirSync(partsDir).map((p) => join(partsDir, p, `.lookup-spill-${p.slice(1)}`));
+
+  it('gives the same files, byte for byte, and the merge needs no spill', async () => {
+    const one = await oneProcess(exportDir, 'lk-one');
+    const { partsDir } = await partJobs(exportDir, 'lk');
+    // The command line, as a job on another machine runs it.
+    const lookupsDir = join(work, 'lk-lookups');
+    for (let k = 0; k < 2; k++) {
+      const job = spawnSync(process.execPath, [join(root, 'scripts/build-data.ts'), '--data', exportDir, '--lookup', `${k}/2`, '--parts', partsDir, '--out', join(lookupsDir, `l${k}`)], { encoding: 'utf8' });
+      expect(job.status, job.stderr).toBe(0);
+      expect(job.stdout).toMatch(new RegExp(`查询分片 ${k}/2：第 \\d+–\\d+ 桶`));
+    }
+    // The merge's machine was given the parts without their spills.
+    for (const spill of spillsOf(partsDir)) rmSync(spill, { recursive: true });
+    const merged = await merge(exportDir, partsDir, 'lk-merged', lookupsDir);
+    expect(merged.result.ok).toBe(true);
+    expect(treeHash(merged.outDir)).toEqual(treeHash(one.outDir));
+    expect(existsSync(join(lookupsDir, 'l0', 'lookup', 's'))).toBe(false);
+    await expect(merge(exportDir, partsDir, 'lk-again', lookupsDir)).rejects.toThrow(/已被一次合并用过/);
+  });
+
+  it('also with more lookup jobs than ranges of buckets (the last ones have none)', async () => {
+    const one = await oneProcess(exportDir, 'lk20-one');
+    const { partsDir } = await partJobs(exportDir, 'lk20');
+    const merged = await merge(exportDir, partsDir, 'lk20-merged', await lookupJobs(partsDir, 'lk20', 20));
+    expect(treeHash(merged.outDir)).toEqual(treeHash(one.outDir));
+  });
+
+  it('refuses lookup jobs that do not belong to the parts, and leaves the parts usable', async () => {
+    const { partsDir } = await partJobs(exportDir, 'lkr');
+    const lookupsDir = await lookupJobs(partsDir, 'lkr', 3);
+    const saved = join(work, 'lkr-saved');
+    cpSync(lookupsDir, saved, { recursive: true });
+    const again = () => {
+      rmSync(lookupsDir, { recursive: true, force: true });
+      cpSync(saved, lookupsDir, { recursive: true });
+    };
+    rmSync(join(lookupsDir, 'l1'), { recursive: true });
+    await expect(merge(exportDir, partsDir, 'lkr-out', lookupsDir)).rejects.toThrow(/缺少查询分片 1\/3/);
+    again();
+    rmSync(join(lookupsDir, 'l2', 'lookup-job.json'));
+    await expect(merge(exportDir, partsDir, 'lkr-out', lookupsDir)).rejects.toThrow(/l2 中没有 lookup-job\.json/);
+    // Lookup jobs of other parts: two parts instead of three.
+    const two = join(work, 'lkr-two');
+    for (let k = 0; k < 2; k++) await runPartJob({ dataDir: exportDir, partDir: join(two, `p${k}`), part: k, parts: 2, log: () => {} });
+    const otherLookups = await lookupJobs(two, 'lkr-two', 3);
+    await expect(merge(exportDir, partsDir, 'lkr-out', otherLookups)).rejects.toThrow(/读取的不是这些数据分片/);
+    // A shard file lost on the way.
+    again();
+    rmSync(join(lookupsDir, 'l0', 'lookup', 's', readdirSync(join(lookupsDir, 'l0', 'lookup', 's'))[0]!));
+    await expect(merge(exportDir, partsDir, 'lkr-out', lookupsDir)).rejects.toThrow(/查询分片的文件不全/);
+    // Each refused before the parts were taken: they still merge.
+    expect((await merge(exportDir, partsDir, 'lkr-parts-only')).result.ok).toBe(true);
+    expect(readdirSync(work).filter((n) => n.startsWith('lkr-out') && n !== 'lkr-out-issues.txt')).toEqual([]);
+  });
+
+  it('a lookup job refuses parts with problems, a part without its spill, and another regions.csv', async () => {
+    const { partsDir } = await partJobs(exportDir, 'lkj');
+    const copy = join(work, 'lkj-export');
+    cpSync(exportDir, copy, { recursive: true });
+    writeFileSync(join(copy, 'regions.csv'), readFileSync(join(copy, 'regions.csv'), 'utf8').replace(/\n[^\n]*\n$/, '\n'));
+    await expect(runLookupJob({ dataDir: copy, partsDir, lookupDir: join(work, 'lkj-l'), lookup: 0, lookups: 2, log: () => {} })).rejects.toThrow(/与数据分片读取的 regions\.csv 不同/);
+    rmSync(spillsOf(partsDir)[1]!, { recursive: true });
+    await expect(runLookupJob({ dataDir: exportDir, partsDir, lookupDir: join(work, 'lkj-l'), lookup: 0, lookups: 2, log: () => {} })).rejects.toThrow(/\.lookup-spill-1 不存在/);
+    // A spill file lost: the merge finds records missing.
+    const { partsDir: parts2 } = await partJobs(exportDir, 'lkj2');
+    const spill = spillsOf(parts2)[0]!;
+    rmSync(join(spill, readdirSync(spill)[0]!));
+    const lookups = await lookupJobs(parts2, 'lkj2', 2);
+    await expect(merge(exportDir, parts2, 'lkj2-out', lookups)).rejects.toThrow(/查询文件只读到 \d+ 条记录，数据分片共有 \d+ 条/);
+    // Parts with problems are not published: nothing to look up.
+    const broken = join(work, 'lkj-broken');
+    cpSync(exportDir, broken, { recursive: true });
+    const lines = readFileSync(join(broken, 'payments.csv'), 'utf8').split('\n');
+    lines[1] = lines[1]!.split(',').map((c, i) => (i === 4 ? '四百' : c)).join(',');
+    writeFileSync(join(broken, 'payments.csv'), lines.join('\n'));
+    const { partsDir: brokenParts } = await partJobs(broken, 'lkj-broken');
+    await expect(runLookupJob({ dataDir: broken, partsDir: brokenParts, lookupDir: join(work, 'lkj-l'), lookup: 0, lookups: 2, log: () => {} })).rejects.toThrow(/数据分片共有 1 处错误/);
   });
 });
 

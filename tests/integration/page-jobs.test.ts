@@ -1,6 +1,6 @@
 /**
  * The build in separate jobs, as the README describes it for several machines: data part
- * jobs and the data job that merges them, one job per page shard (its pages and the search bundles of the counties it renders
+ * jobs, lookup jobs on their spills and the data job that merges them, one job per page shard (its pages and the search bundles of the counties it renders
  * whole), and the stitch job (stitch, the rest of the search index, manifest) publish the
  * same site, byte for byte, as `npm run build` does in one Astro build and one search stage.
  */
@@ -50,10 +50,13 @@ describe('a build in separate jobs', () => {
     // One Astro build of every page; every search bundle built by the search stage.
     run('build.ts', [], { DATA_DIR: exportDir, DIST_DIR: join(work, 'one', 'dist'), SITE_DATA_DIR: join(work, 'one', 'data'), PAGE_JOBS: '1' });
     // The commands of the README, "Building in shards": data part jobs of the latest
-    // publication, then the data job, which merges them (earlier publications run in it).
+    // publication, lookup jobs on their spills, then the data job, which merges them
+    // (earlier publications run in it).
     latestExport = join(exportDir, readdirSync(exportDir).filter((n) => /^\d{4}-/.test(n)).sort().at(-1)!);
-    for (const k of [0, 1]) dataPartLogs.push(run('build-data.ts', ['--data', latestExport, '--part', `${k}/2`, '--out', join(work, 'jobs', 'data-parts', `part-${k}`)], {}));
-    run('build.ts', ['--data-only'], { DATA_DIR: exportDir, SITE_DATA_DIR: data, DATA_PARTS: join(work, 'jobs', 'data-parts') });
+    const parts = join(work, 'jobs', 'data-parts');
+    for (const k of [0, 1]) dataPartLogs.push(run('build-data.ts', ['--data', latestExport, '--part', `${k}/2`, '--out', join(parts, `part-${k}`)], {}));
+    for (const k of [0, 1]) run('build-data.ts', ['--data', latestExport, '--lookup', `${k}/2`, '--parts', parts, '--out', join(work, 'jobs', 'lookups', `lookup-${k}`)], {});
+    run('build.ts', ['--data-only'], { DATA_DIR: exportDir, SITE_DATA_DIR: data, DATA_PARTS: parts, DATA_LOOKUPS: join(work, 'jobs', 'lookups') });
     for (const k of [0, 1]) {
       run('build-pages.ts', ['--shard', `${k}/2`, '--out', shard(k)], { SITE_DATA_DIR: data });
       run('search-index.ts', ['--shard', `${k}/2`, shard(k), data], {});
@@ -75,6 +78,8 @@ describe('a build in separate jobs', () => {
     expect(rows[0]! + rows[1]!).toBe(payments);
     // The parts' files went into the data job's output.
     expect(readdirSync(join(work, 'jobs', 'data-parts', 'part-0')).sort()).toEqual(['issues.txt', 'part.used.json']);
+    // And the lookup jobs' shards.
+    expect(readdirSync(join(work, 'jobs', 'lookups', 'lookup-0')).sort()).toEqual(['lookup', 'lookup-job.used.json']);
   });
 
   it('publishes the same site and data as one build', () => {
