@@ -154,7 +154,7 @@ export class LookupStage {
   private complete(params: TokenParams | null, spills: readonly SpillInfo[], results: readonly BucketRangeResult[]): LookupStageResult {
     const records = spills.reduce((n, p) => n + p.records, 0);
     const prefixLength = prefixLengthFor(records);
-    // Every spilled record read exactly once: a spill file missing (a lookup job on a part
+    // Every spilled record read (ranges never overlap): a spill file missing (a lookup job on a part
     // folder copied without its spill) would otherwise give shards without its persons.
     const read = results.reduce((n, r) => n + r.records, 0);
     if (read !== records) throw new Error(`查询文件只读到 ${read} 条记录，数据分片共有 ${records} 条：某个查询分片读取的数据分片不全（缺少 .lookup-spill 文件），请重新运行查询分片`);

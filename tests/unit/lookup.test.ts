@@ -181,6 +181,24 @@ describe('LookupStage across threads', () => {
     expect(bucketRanges(1, 32)).toHaveLength(16);
   });
 
+  it('cuts a lookup job\'s range for its threads inside that range, at shard boundaries', () => {
+    for (const prefixLength of [1, 2, 3]) {
+      for (const [job, jobs] of [[0, 9], [4, 9], [8, 9], [1, 3]] as const) {
+        const [from, to] = bucketRanges(prefixLength, jobs)[job]!;
+        const threads = bucketRanges(prefixLength, 2, from, to);
+        expect(threads[0]![0]).toBe(from);
+        expect(threads[threads.length - 1]![1]).toBe(to);
+        threads.forEach(([a, b], i) => {
+          expect(b).toBeGreaterThan(a);
+          if (i > 0) expect(a).toBe(threads[i - 1]![1]);
+          if (prefixLength === 1) expect(a % 16).toBe(0);
+        });
+      }
+    }
+    // A job with no buckets (more jobs than shards): one empty range.
+    expect(bucketRanges(1, 2, 256, 256)).toEqual([[256, 256]]);
+  });
+
   it('writes the same shards, 两头缴 marks and index in two or three threads as in one', async () => {
     // Keys over the whole key space, and 两头缴 of one person in two villages in each range.
     let seed = 7;
