@@ -467,12 +467,7 @@ export async function runPartJob(o: { dataDir: string; partDir: string; part: nu
   for (const file of [FILES.enrollment.file, FILES.payments.file, FILES.regions.file]) {
     if (!existsSync(join(dataDir, file))) throw new Error(`${dataDir} 中没有 ${file}：--data 应为一次发布的导出文件夹（历史文件夹则为其中最新的 publications/<日期>/）`);
   }
-  // Only a part's own folder is replaced: a wrong --out must not delete anything else.
-  if (existsSync(partDir) && readdirSync(partDir).length && !existsSync(join(partDir, PART_FILE)) && !existsSync(join(partDir, USED_PART_FILE))) {
-    throw new Error(`${partDir} 不是空文件夹，也不是数据分片的文件夹：请指定新的 --out`);
-  }
-  rmSync(partDir, { recursive: true, force: true });
-  mkdirSync(partDir, { recursive: true });
+  resetJobFolder(partDir, PART_JOB);
   const config = readSiteConfig(dataDir, () => {});
   const reportFile = join(partDir, PART_ISSUES);
   const result = await ingestPart({ dataDir, tmpDir: partDir, config, part: o.part, parts: o.parts, reportFile, hashInputs: true });
@@ -502,24 +497,12 @@ function readPartJobs(partsDir: string): Array<{ dir: string; job: PartJobFile }
   const fail = (problem: string): never => {
     throw new Error(`数据分片（${partsDir}）不能合并：${problem}`);
   };
-  if (!existsSync(partsDir)) fail('文件夹不存在');
-  const found = readdirSync(partsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(partsDir, e.name));
-  const jobs = found.map((dir) => {
-    const file = join(dir, PART_FILE);
-    if (existsSync(join(dir, USED_PART_FILE))) fail(`${dir} 已被一次合并用过（其文件已移走）：请重新运行这个分片`);
-    if (!existsSync(file)) fail(`${dir} 中没有 ${PART_FILE}：它不是数据分片的文件夹，或这个分片没有运行完（请重新运行它，或把该文件夹移出 ${partsDir}）`);
-    let job: PartJobFile | null = null;
-    try {
-      job = JSON.parse(readFileSync(file, 'utf8')) as PartJobFile;
-    } catch {
-      fail(`${file} 不完整或已损坏：请重新运行这个分片`);
+  const jobs = readJobFolders<PartJobFile>(partsDir, PART_JOB, fail).map(({ dir, job }) => {
+    if (!Number.isInteger(job.parts) || !Number.isInteger(job.part) || job.part < 0 || job.part >= job.parts || job.result?.spill?.dir !== `.lookup-spill-${job.part}`) {
+      fail(`${join(dir, PART_FILE)} 的内容不是数据分片的结果：请重新运行这个分片`);
     }
-    if (!job || !Number.isInteger(job.parts) || !Number.isInteger(job.part) || job.part < 0 || job.part >= job.parts || job.result?.spill?.dir !== `.lookup-spill-${job.part}`) {
-      fail(`${file} 的内容不是数据分片的结果：请重新运行这个分片`);
-    }
-    return { dir, job: job! };
+    return { dir, job };
   }).sort((a, b) => a.job.part - b.job.part);
-  if (!jobs.length) fail('其中没有分片文件夹');
   const first = jobs[0]!.job;
   for (const { dir, job } of jobs) {
     if (job.format !== PART_JOB_FORMAT) fail(`${dir} 的格式版本是 ${job.format}，应为 ${PART_JOB_FORMAT}：用同一版本的程序重新运行该分片`);
@@ -592,6 +575,53 @@ function moveTree(src: string, dst: string): void {
   }
 }
 
+/** A kind of job folder: its result file, what that file becomes once merged, and its name in messages. */
+interface JobKind {
+  file: string;
+  usedFile: string;
+  /** "数据分片" or "查询分片". */
+  name: string;
+}
+
+const PART_JOB: JobKind = { file: PART_FILE, usedFile: USED_PART_FILE, name: '数据分片' };
+
+/**
+ * Empties a job's `--out` folder for a new run. Only a folder of the same kind of job (or an
+ * empty one) is replaced: a wrong --out must not delete anything else.
+ */
+function resetJobFolder(dir: string, kind: JobKind): void {
+  if (existsSync(dir) && readdirSync(dir).length && !existsSync(join(dir, kind.file)) && !existsSync(join(dir, kind.usedFile))) {
+    throw new Error(`${dir} 不是空文件夹，也不是${kind.name}的文件夹：请指定新的 --out`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
+
+/**
+ * The result file of each job folder under `jobsDir`, parsed (its content is the caller's to
+ * check). Stops, through `fail`, on a folder a merge has used, an unfinished or unreadable
+ * one, or when there is none.
+ */
+function readJobFolders<T>(jobsDir: string, kind: JobKind, fail: (problem: string) => never): Array<{ dir: string; job: T }> {
+  if (!existsSync(jobsDir)) fail('文件夹不存在');
+  const jobs = readdirSync(jobsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => {
+    const dir = join(jobsDir, e.name);
+    const file = join(dir, kind.file);
+    if (existsSync(join(dir, kind.usedFile))) fail(`${dir} 已被一次合并用过（其文件已移走）：请重新运行这个${kind.name}`);
+    if (!existsSync(file)) fail(`${dir} 中没有 ${kind.file}：它不是${kind.name}的文件夹，或这个${kind.name}没有运行完（请重新运行它，或把该文件夹移出 ${jobsDir}）`);
+    let job: T | null = null;
+    try {
+      job = JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch {
+      fail(`${file} 不完整或已损坏：请重新运行这个${kind.name}`);
+    }
+    if (!job || typeof job !== 'object') fail(`${file} 的内容不是${kind.name}的结果：请重新运行这个${kind.name}`);
+    return { dir, job: job! };
+  });
+  if (!jobs.length) fail(`其中没有${kind.name}文件夹`);
+  return jobs;
+}
+
 // ---- lookup jobs (several machines) -------------------------------------------------
 
 /** A lookup job's result file in its folder, written last: a folder without it is not a finished lookup job. */
@@ -600,6 +630,7 @@ const LOOKUP_FILE = 'lookup-job.json';
 const USED_LOOKUP_FILE = 'lookup-job.used.json';
 /** Format of {@link LookupJobFile}. */
 const LOOKUP_JOB_FORMAT = 1;
+const LOOKUP_JOB: JobKind = { file: LOOKUP_FILE, usedFile: USED_LOOKUP_FILE, name: '查询分片' };
 
 /** What a lookup job leaves for the merge. */
 export interface LookupJobFile {
@@ -646,11 +677,7 @@ export async function runLookupJob(o: { dataDir: string; partsDir: string; looku
   for (const spill of spills) {
     if (spill.records && !existsSync(spill.dir)) throw new Error(`${spill.dir} 不存在：查询分片要读取每个数据分片的 .lookup-spill-k 文件夹`);
   }
-  if (existsSync(lookupDir) && readdirSync(lookupDir).length && !existsSync(join(lookupDir, LOOKUP_FILE)) && !existsSync(join(lookupDir, USED_LOOKUP_FILE))) {
-    throw new Error(`${lookupDir} 不是空文件夹，也不是查询分片的文件夹：请指定新的 --out`);
-  }
-  rmSync(lookupDir, { recursive: true, force: true });
-  mkdirSync(lookupDir, { recursive: true });
+  resetJobFolder(lookupDir, LOOKUP_JOB);
   const records = spills.reduce((n, p) => n + p.records, 0);
   const prefixLength = prefixLengthFor(records);
   // More jobs than units of buckets: the last ones have none.
@@ -672,21 +699,10 @@ function readLookupJobs(lookupsDir: string, parts: ReadonlyArray<{ job: PartJobF
   const fail = (problem: string): never => {
     throw new Error(`查询分片（${lookupsDir}）不能合并：${problem}`);
   };
-  if (!existsSync(lookupsDir)) fail('文件夹不存在');
-  const jobs = readdirSync(lookupsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => {
-    const dir = join(lookupsDir, e.name);
-    if (existsSync(join(dir, USED_LOOKUP_FILE))) fail(`${dir} 已被一次合并用过（其文件已移走）：请重新运行这个查询分片`);
-    if (!existsSync(join(dir, LOOKUP_FILE))) fail(`${dir} 中没有 ${LOOKUP_FILE}：它不是查询分片的文件夹，或这个查询分片没有运行完`);
-    let job: LookupJobFile | null = null;
-    try {
-      job = JSON.parse(readFileSync(join(dir, LOOKUP_FILE), 'utf8')) as LookupJobFile;
-    } catch {
-      fail(`${join(dir, LOOKUP_FILE)} 不完整或已损坏：请重新运行这个查询分片`);
-    }
-    if (!job || job.format !== LOOKUP_JOB_FORMAT || !Number.isInteger(job.lookup) || !Array.isArray(job.results)) fail(`${join(dir, LOOKUP_FILE)} 不是这一版本的查询分片结果：请重新运行这个查询分片`);
-    return { dir, job: job! };
+  const jobs = readJobFolders<LookupJobFile>(lookupsDir, LOOKUP_JOB, fail).map(({ dir, job }) => {
+    if (job.format !== LOOKUP_JOB_FORMAT || !Number.isInteger(job.lookup) || !Array.isArray(job.results)) fail(`${join(dir, LOOKUP_FILE)} 不是这一版本的查询分片结果：请重新运行这个查询分片`);
+    return { dir, job };
   }).sort((a, b) => a.job.lookup - b.job.lookup);
-  if (!jobs.length) fail('其中没有查询分片文件夹');
   const n = jobs[0]!.job.lookups;
   const records = parts.reduce((sum, p) => sum + p.job.result.spill.records, 0);
   const inputs = JSON.stringify(parts[0]!.job.inputs);
