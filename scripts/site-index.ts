@@ -1,18 +1,20 @@
 /**
  * The build's last step before the swap: lists the built site and writes `/manifest.json`
  * (every data file with size and SHA-256, and the publication history) and `/sitemap.xml`,
- * so both describe exactly the bytes that will be served. Files are hashed one at a time
- * (streamed), whatever their number; from HASH_PARALLEL_MIN files, in two threads.
+ * so both describe exactly the bytes that will be served. The data files' writer records each
+ * file's size and SHA-256 as it writes it (FILE_RECORDS_DIR): those are taken as recorded when
+ * the size still matches. Other files are hashed one at a time (streamed), whatever their
+ * number; from HASH_PARALLEL_MIN files, in two threads.
  *
  *   node scripts/site-index.ts [siteDir] [siteDataDir]   re-index a built site (default dist/ .data/)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NoticeHistory, PublicationRecord } from '../src/lib/publications.ts';
 import type { SiteMeta } from '../src/lib/publish.ts';
 import { threadRanges, workerResult } from './worker-result.ts';
-import { isDataFile, pagePath, renderManifest, renderSitemaps, type ManifestFile, type SitemapEntry } from '../src/lib/site-index.ts';
+import { addFileRecords, FILE_RECORDS_DIR, isDataFile, pagePath, renderManifest, renderSitemaps, type FileRecord, type ManifestFile, type SitemapEntry } from '../src/lib/site-index.ts';
 
 /** Options of {@link writeSiteIndex}. */
 export interface SiteIndexOptions {
@@ -77,24 +79,50 @@ function lastmodOf(dataDir: string, path: string, cache: Map<string, NoticeHisto
   return v?.date;
 }
 
-/** Writes manifest.json and the sitemap into the built site. */
-export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: number; pages: number }> {
+/**
+ * Reads the size and SHA-256 records the data files' writer left in the site
+ * (FILE_RECORDS_DIR, every page shard's), then removes them from it.
+ */
+function takeFileRecords(siteDir: string): Map<string, FileRecord | null> {
+  const records = new Map<string, FileRecord | null>();
+  const dir = join(siteDir, FILE_RECORDS_DIR);
+  if (!existsSync(dir)) return records;
+  for (const name of readdirSync(dir).sort()) addFileRecords(readFileSync(join(dir, name), 'utf8'), records);
+  rmSync(dir, { recursive: true, force: true });
+  return records;
+}
+
+/**
+ * Writes manifest.json and the sitemap into the built site. Returns the number of data files
+ * listed, of pages in the sitemap, and of data files read and hashed here (the others were
+ * recorded by their writer).
+ */
+export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: number; pages: number; hashed: number }> {
   const { siteDir, dataDir, log } = opts;
   const meta = JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')) as SiteMeta;
   const pubsPath = join(dataDir, 'publications.json');
   const publications = existsSync(pubsPath) ? (JSON.parse(readFileSync(pubsPath, 'utf8')) as PublicationRecord[]) : [];
+  const recorded = takeFileRecords(siteDir);
   const all = walk(siteDir);
 
   const data = all.filter(isDataFile);
   const paths = data.map((rel) => join(siteDir, ...rel.split('/')));
+  // A file its writer recorded is taken at its record when its size still matches; the
+  // others are read and hashed.
+  const known = data.map((rel, i) => {
+    const r = recorded.get(rel);
+    return r && statSync(paths[i]!).size === r.bytes ? { bytes: r.bytes, sha256: r.sha256 } : undefined;
+  });
+  const todo = paths.filter((_, i) => !known[i]);
   // Contiguous ranges of the files, one per thread, joined back in order.
-  const parts = threadRanges(data.length, opts.parallelMin ?? HASH_PARALLEL_MIN, opts.jobs);
+  const parts = threadRanges(todo.length, opts.parallelMin ?? HASH_PARALLEL_MIN, opts.jobs);
   const hashed = parts.length === 1
-    ? await hashFiles(paths)
+    ? await hashFiles(todo)
     : (await Promise.all(parts.map(([from, to]) => workerResult<Array<{ bytes: number; sha256: string }>>(
-      new URL('./hash-files-worker.ts', import.meta.url), paths.slice(from, to), 'file hashing',
+      new URL('./hash-files-worker.ts', import.meta.url), todo.slice(from, to), 'file hashing',
     )))).flat();
-  const files: ManifestFile[] = data.map((rel, i) => ({ path: `/${rel}`, ...hashed[i]! }));
+  let next = 0;
+  const files: ManifestFile[] = data.map((rel, i) => ({ path: `/${rel}`, ...(known[i] ?? hashed[next++]!) }));
   const current = publications[publications.length - 1];
   writeFileSync(join(siteDir, 'manifest.json'), renderManifest({
     siteName: meta.siteName, baseUrl: meta.baseUrl, publication: current?.id ?? meta.asOf, asOf: meta.asOf, algorithm: 'sha256', publications, files,
@@ -109,8 +137,8 @@ export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: n
     pages.push(lastmod ? { path, lastmod } : { path });
   }
   for (const [name, xml] of renderSitemaps(pages, meta.baseUrl)) writeFileSync(join(siteDir, name), xml);
-  log(`清单：${files.length} 个数据文件（/manifest.json，含大小和 SHA-256）；网站地图 ${pages.length} 个页面（/sitemap.xml）。`);
-  return { files: files.length, pages: pages.length };
+  log(`清单：${files.length} 个数据文件（/manifest.json，含大小和 SHA-256；${files.length - todo.length} 个在写入时已算好）；网站地图 ${pages.length} 个页面（/sitemap.xml）。`);
+  return { files: files.length, pages: pages.length, hashed: todo.length };
 }
 
 if (import.meta.main) {

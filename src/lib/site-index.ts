@@ -14,6 +14,43 @@ export const NOT_DATA = /^(_astro|pagefind)\//;
 /** URLs per sitemap file (the protocol's limit); more go into sitemap-{n}.xml under a sitemap index. */
 export const SITEMAP_SIZE = 50_000;
 
+/**
+ * Folder of the built site where the writer of the data files (scripts/site-files.ts)
+ * records each file's size and SHA-256 as it writes it, one `{shard}.tsv` per page shard,
+ * so that the manifest need not read the files again (on a province, hundreds of thousands).
+ * The manifest step takes the records and removes the folder: it is never published.
+ */
+export const FILE_RECORDS_DIR = '.file-records';
+
+/** A data file's size and SHA-256 as its writer recorded them (path relative to the site, with /). */
+export interface FileRecord {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** The records' file: one `path<TAB>bytes<TAB>sha256` line per file. */
+export function renderFileRecords(records: readonly FileRecord[]): string {
+  return records.map((r) => `${r.path}\t${r.bytes}\t${r.sha256}\n`).join('');
+}
+
+const RECORD_LINE = /^([^\t\n]+)\t(\d+)\t([0-9a-f]{64})$/;
+
+/**
+ * Adds the records of one records file to `into`. A line that is not a record is skipped,
+ * and a path recorded twice with other values is marked `null`: such files are hashed
+ * again, as are files without a record.
+ */
+export function addFileRecords(text: string, into: Map<string, FileRecord | null>): void {
+  for (const line of text.split('\n')) {
+    const m = RECORD_LINE.exec(line);
+    if (!m) continue;
+    const record = { path: m[1]!, bytes: Number(m[2]), sha256: m[3]! };
+    const had = into.get(record.path);
+    into.set(record.path, had === undefined || (had && had.bytes === record.bytes && had.sha256 === record.sha256) ? record : null);
+  }
+}
+
 /** One file in the manifest. */
 export interface ManifestFile {
   /** Site path, e.g. /api/2026/420583101201.csv. */

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, tempDir, treeHash } from '../helpers.ts';
 import { contentHash } from '../../src/lib/integrity.ts';
-import type { Manifest } from '../../src/lib/site-index.ts';
+import { FILE_RECORDS_DIR, renderFileRecords, type Manifest } from '../../src/lib/site-index.ts';
 import { writeSiteIndex } from '../../scripts/site-index.ts';
 import type { PublishedRegion } from '../../src/lib/publish.ts';
 import type { VersionedNotice } from '../../src/lib/publications.ts';
@@ -38,12 +38,14 @@ describe('a site built from two publications', () => {
   const out = tempDir('gongshi-integrity-');
   const dist = join(out, 'dist');
   const read = (...p: string[]): string => readFileSync(join(dist, ...p), 'utf8');
+  let log = '';
 
   beforeAll(() => {
     // Three page shards for two townships, two at a time: one shard renders only the pages
     // every shard renders, and the third starts when one of the first two has ended.
     const r = build(fixture('publications'), out, { PAGE_JOBS: '2', PAGE_SHARDS: '3' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
+    log = r.stdout;
   }, BUILD_TIMEOUT);
 
   it('shows on every notice the content hash recomputed from its CSV download', () => {
@@ -124,13 +126,49 @@ describe('a site built from two publications', () => {
     expect([...listed].some((p) => p.startsWith('/pagefind/') || p.startsWith('/_astro/'))).toBe(false);
   });
 
-  it('writes the same manifest when its files are hashed in threads', async () => {
+  it('takes the sizes and hashes the data files\' writer recorded, and publishes no record', () => {
+    // Every data file of this site is written by scripts/site-files.ts, in three shards.
+    const m = /清单：(\d+) 个数据文件（[^）]*；(\d+) 个在写入时已算好）/.exec(log);
+    expect(m, log).not.toBeNull();
+    expect(Number(m![2])).toBe(Number(m![1]));
+    expect(existsSync(join(dist, FILE_RECORDS_DIR))).toBe(false);
+  });
+
+  it('writes the same manifest when its files are hashed again, in threads or not', async () => {
+    // The build's manifest came from the writer's records (above); the records are gone now,
+    // so these read and hash every file.
     const before = read('manifest.json');
     // A build hashes in threads from 20,000 data files; here every range is a few files.
-    for (const jobs of [2, 3]) {
-      await writeSiteIndex({ siteDir: dist, dataDir: join(out, 'data'), log: () => {}, jobs, parallelMin: 0 });
+    for (const jobs of [1, 2, 3]) {
+      const r = await writeSiteIndex({ siteDir: dist, dataDir: join(out, 'data'), log: () => {}, jobs, parallelMin: 0 });
+      expect(r.hashed).toBe(r.files);
       expect(read('manifest.json'), `${jobs} threads`).toBe(before);
     }
+  });
+
+  it('uses a record only when the file still has its size, and hashes the rest', async () => {
+    const site = tempDir('gongshi-records-');
+    cpSync(dist, site, { recursive: true });
+    const manifest = (): Manifest => JSON.parse(readFileSync(join(site, 'manifest.json'), 'utf8')) as Manifest;
+    const real = new Map(manifest().files.map((f) => [f.path, f]));
+    const [a, b, c] = ['/api/2025/420583103201.csv', '/api/2025/420583103201.json', '/api/2024/420583103201.csv'].map((p) => real.get(p)!);
+    const fake = '0'.repeat(64);
+    mkdirSync(join(site, FILE_RECORDS_DIR));
+    // a: recorded with its size (taken as recorded); b: with another size (hashed);
+    // c: recorded twice with different hashes, in two shards' files (hashed).
+    writeFileSync(join(site, FILE_RECORDS_DIR, '0-of-2.tsv'), renderFileRecords([
+      { path: a!.path.slice(1), bytes: a!.bytes, sha256: fake },
+      { path: b!.path.slice(1), bytes: b!.bytes + 1, sha256: fake },
+      { path: c!.path.slice(1), bytes: c!.bytes, sha256: fake },
+    ]) + 'not a record\n');
+    writeFileSync(join(site, FILE_RECORDS_DIR, '1-of-2.tsv'), renderFileRecords([{ path: c!.path.slice(1), bytes: c!.bytes, sha256: 'f'.repeat(64) }]));
+    const r = await writeSiteIndex({ siteDir: site, dataDir: join(out, 'data'), log: () => {} });
+    expect(r.hashed).toBe(r.files - 1);
+    const now = new Map(manifest().files.map((f) => [f.path, f]));
+    expect(now.get(a!.path)).toEqual({ ...a, sha256: fake });
+    expect(now.get(b!.path)).toEqual(b);
+    expect(now.get(c!.path)).toEqual(c);
+    expect(existsSync(join(site, FILE_RECORDS_DIR))).toBe(false);
   });
 
   it('has a sitemap of current pages and a robots.txt pointing to it', () => {

@@ -5,12 +5,14 @@
  * tests/integration/charts-api.test.ts, and the stitched shards against one build in
  * tests/integration/integrity-build.test.ts.)
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataFiles } from '../../scripts/site-files.ts';
 import { LOOKUP_VERSION, padGzip, shardPrefixes } from '../../src/lib/lookup.ts';
+import { addFileRecords, FILE_RECORDS_DIR, type FileRecord } from '../../src/lib/site-index.ts';
 import { tempDir } from '../helpers.ts';
 
 const work = tempDir('site-files-');
@@ -54,6 +56,19 @@ describe('writeDataFiles', () => {
       expect(served.byteLength).toBe(shardBytes);
       expect(Buffer.from(served).equals(Buffer.from(padGzip(readFileSync(join(data, 'lookup', 's', f)), shardBytes)))).toBe(true);
       expect(gunzipSync(served).toString()).toBe(gunzipSync(readFileSync(join(data, 'lookup', 's', f))).toString());
+    }
+  });
+
+  it('records the size and SHA-256 of every file it writes, for the manifest', async () => {
+    const site = join(work, 'recorded');
+    await writeDataFiles(data, site, '1/3');
+    expect(readdirSync(join(site, FILE_RECORDS_DIR))).toEqual(['1-of-3.tsv']);
+    const records = new Map<string, FileRecord | null>();
+    addFileRecords(readFileSync(join(site, FILE_RECORDS_DIR, '1-of-3.tsv'), 'utf8'), records);
+    expect([...records.keys()].sort()).toEqual(listed(site).map((f) => `lookup/s/${f}`));
+    for (const [path, r] of records) {
+      const bytes = readFileSync(join(site, path));
+      expect(r).toEqual({ path, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
     }
   });
 
