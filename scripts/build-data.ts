@@ -26,7 +26,7 @@ import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/agg
 import { partOf } from '../src/lib/parts.ts';
 import { ContentHasher } from '../src/lib/integrity.ts';
 import { childSummary, csvText, publicCells, writtenRow, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
-import { dataStageCodeDigest } from './data-cache.ts';
+import { dataStageCodeDigest, type InputHash } from './data-cache.ts';
 import { bucketRanges, LookupStage, readBucketRanges, SPILL_BUCKETS, type BucketRangeResult, type SpillInfo } from './lookup-stage.ts';
 import { prefixLengthFor, shardPrefixes } from '../src/lib/lookup.ts';
 import { fileSha256 } from './site-index.ts';
@@ -57,6 +57,12 @@ export interface DataStageOptions {
    * parts of `partsDir`: their shards and 两头缴 are taken instead of reading the spills here.
    */
   lookupsDir?: string;
+  /**
+   * Size and SHA-256 of the export's files, just computed by the caller (the data stage
+   * cache's key): the check that the parts read this export takes them, for files that
+   * still have that size, instead of reading the files again.
+   */
+  knownInputs?: readonly InputHash[];
 }
 
 /** Result of a data stage run. */
@@ -185,7 +191,7 @@ export async function runDataStage(opts: DataStageOptions): Promise<DataStageRes
     const partJobs = opts.partsDir ? readPartJobs(resolve(opts.partsDir)) : null;
     parts = partJobs ? partJobs.length : Math.max(1, opts.parts ?? defaultParts(dataDir));
     if (partJobs) {
-      await checkPartInputs(partJobs, dataDir);
+      await checkPartInputs(partJobs, dataDir, opts.knownInputs ?? []);
       // Checked before any part is taken: a refused lookup folder leaves the parts usable.
       lookupJobs = opts.lookupsDir ? readLookupJobs(resolve(opts.lookupsDir), partJobs) : null;
       results = partJobs.map(({ dir, job }) => adoptPartJob(dir, job, tmpDir, partOpts(job.part).reportFile, !lookupJobs));
@@ -516,13 +522,18 @@ function readPartJobs(partsDir: string): Array<{ dir: string; job: PartJobFile }
   return jobs;
 }
 
-/** Stops the merge unless the part jobs read the very files of this export (size and SHA-256). */
-async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDir: string): Promise<void> {
+/**
+ * Stops the merge unless the part jobs read the very files of this export (size and SHA-256).
+ * A file of `known` that still has its size is not hashed again.
+ */
+async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDir: string, known: readonly InputHash[]): Promise<void> {
   const recorded = jobs[0]!.job.inputs;
   if (JSON.stringify(recorded.map((i) => i.file)) !== JSON.stringify(PART_INPUTS)) throw new Error(`数据分片记录的导出文件不全：用这个导出重新运行所有分片`);
   for (const input of recorded) {
     const path = join(dataDir, input.file);
-    const actual = existsSync(path) ? { bytes: statSync(path).size, sha256: await fileSha256(path) } : { bytes: -1, sha256: 'missing' };
+    const bytes = existsSync(path) ? statSync(path).size : -1;
+    const hashed = known.find((k) => k.file === input.file && k.bytes === bytes);
+    const actual = bytes < 0 ? { bytes, sha256: 'missing' } : { bytes, sha256: hashed?.sha256 ?? (await fileSha256(path)) };
     if (actual.bytes !== input.bytes || actual.sha256 !== input.sha256) {
       throw new Error(`数据分片读取的 ${input.file} 与 ${dataDir} 中的不同（大小或 SHA-256）：用这个导出重新运行所有分片`);
     }

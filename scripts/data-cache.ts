@@ -71,10 +71,29 @@ export function dataStageCodeDigest(): string {
   return (codeDigest = sha256([`node ${process.version}`, ...lines].join('\n')));
 }
 
+/** Size and SHA-256 of one file of an export (-1 and "missing" when the folder lacks it). */
+export interface InputHash {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** Size and SHA-256 of each file the data stage reads from an export folder. */
+export async function exportInputs(dataDir: string): Promise<InputHash[]> {
+  const inputs: InputHash[] = [];
+  for (const file of INPUT_FILES) {
+    const path = join(dataDir, file);
+    inputs.push(existsSync(path) ? { file, bytes: statSync(path).size, sha256: await fileSha256(path) } : { file, bytes: -1, sha256: 'missing' });
+  }
+  return inputs;
+}
+
 /** Where a stage reads, and the code that runs it: what its output depends on. */
 export interface StageKeyInput {
   dataDir: string;
   code?: string;
+  /** The export's files as {@link exportInputs} gives them, when the caller has them already. */
+  inputs?: readonly InputHash[];
 }
 
 /** Stands for the report file's path in stored log lines. */
@@ -85,11 +104,7 @@ const REPORT_PATH = '\u0000report\u0000';
  * counts as missing), the code digest, and the export folder's path (log lines name it).
  */
 export async function stageKey(opts: StageKeyInput): Promise<string> {
-  const inputs: string[] = [];
-  for (const file of INPUT_FILES) {
-    const path = join(opts.dataDir, file);
-    inputs.push(`${file}\t${existsSync(path) ? await fileSha256(path) : 'missing'}`);
-  }
+  const inputs = (opts.inputs ?? (await exportInputs(opts.dataDir))).map((i) => `${i.file}\t${i.sha256}`);
   return sha256([`format ${FORMAT}`, `code ${opts.code ?? dataStageCodeDigest()}`, `data ${resolve(opts.dataDir)}`, ...inputs].join('\n'));
 }
 

@@ -5,6 +5,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runDataStage, type DataStageOptions } from './build-data.ts';
 
-const { dataDir, outDir, reportFile, parts, partsDir, lookupsDir } = workerData as Omit<DataStageOptions, 'log'>;
-const result = await runDataStage({ dataDir, outDir, reportFile, parts, partsDir, lookupsDir, log: (line) => parentPort!.postMessage({ log: line }) });
+const { dataDir, outDir, reportFile, parts, partsDir, lookupsDir, knownInputs } = workerData as Omit<DataStageOptions, 'log'>;
+const result = await runDataStage({ dataDir, outDir, reportFile, parts, partsDir, lookupsDir, knownInputs, log: (line) => parentPort!.postMessage({ log: line }) });
 parentPort!.postMessage({ result });

@@ -30,8 +30,8 @@ import {
   isPublicationId, MAX_LISTED_ROWS, NewestEntries, orderPublications, publicationDate, publicationRecord, singleExportId,
   type ChangeEntry, type FeedFile, type NoticeHistory, type PublicationCounts, type PublicationInput, type PublicationRecord, type VersionedNotice,
 } from '../src/lib/publications.ts';
-import type { DataStageResult } from './build-data.ts';
-import { pruneCache, restoreStage, stageKey, storeStage, type CachedStage } from './data-cache.ts';
+import type { DataStageOptions, DataStageResult } from './build-data.ts';
+import { exportInputs, pruneCache, restoreStage, stageKey, storeStage, type CachedStage } from './data-cache.ts';
 import { defaultJobs, threadRanges, workerResult } from './worker-result.ts';
 import { writeFiles } from './write-files.ts';
 
@@ -123,7 +123,8 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
     const reportFile = reportFor(opts.reportFile, src.id, i === sources.length - 1);
     const jobsDirs = i === sources.length - 1 ? { partsDir: opts.partsDir, lookupsDir: opts.lookupsDir } : {};
     if (!cacheDir) return runStage(src, outs[i]!, reportFile, prefix, jobsDirs, null);
-    const key = await stageKey({ dataDir: src.dataDir });
+    const inputs = await exportInputs(src.dataDir);
+    const key = await stageKey({ dataDir: src.dataDir, inputs });
     keys.push(key);
     let cached: CachedStage | null = null;
     try {
@@ -133,14 +134,15 @@ export async function runPublicationStages(opts: StageOptions): Promise<string[]
       rmSync(outs[i]!, { recursive: true, force: true });
       rmSync(join(cacheDir, key), { recursive: true, force: true });
     }
-    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, jobsDirs, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
+    // A merge of part jobs checks that they read this export: it takes the hashes just made.
+    if (!cached) return runStage(src, outs[i]!, reportFile, prefix, { ...jobsDirs, knownInputs: inputs }, (stage) => storeStage(cacheDir, key, outs[i]!, reportFile, stage));
     log(`${prefix}导出文件和程序都与上次相同，沿用上次的数据处理结果（${cacheDir}）：`);
     for (const line of cached.logs) log(prefix + line);
     return cached.result.ok;
   };
 
   /** One data stage in a worker thread; `store` receives a successful stage's result and log lines. */
-  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, jobsDirs: Pick<StageOptions, 'partsDir' | 'lookupsDir'>, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
+  const runStage = (src: PublicationSource, outDir: string, reportFile: string, prefix: string, jobsDirs: Pick<DataStageOptions, 'partsDir' | 'lookupsDir' | 'knownInputs'>, store: ((stage: CachedStage) => void) | null): Promise<boolean> => new Promise((done) => {
     const worker = new Worker(new URL('./publication-worker.ts', import.meta.url), {
       // Several publications already fill the cores: each reads its payments in one thread.
       workerData: { dataDir: src.dataDir, outDir, reportFile, parts: many ? 1 : undefined, ...jobsDirs },

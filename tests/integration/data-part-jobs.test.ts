@@ -10,6 +10,7 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, 
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDataStage, runLookupJob, runPartJob } from '../../scripts/build-data.ts';
+import { exportInputs, type InputHash } from '../../scripts/data-cache.ts';
 import { partOf } from '../../src/lib/parts.ts';
 import { tempDir, treeHash } from '../helpers.ts';
 
@@ -33,10 +34,10 @@ async function partJobs(dataDir: string, name: string) {
   return { partsDir, errors };
 }
 
-async function merge(dataDir: string, partsDir: string, name: string, lookupsDir?: string) {
+async function merge(dataDir: string, partsDir: string, name: string, lookupsDir?: string, knownInputs?: InputHash[]) {
   const outDir = join(work, name);
   const reportFile = join(work, `${name}-issues.txt`);
-  const result = await runDataStage({ dataDir, outDir, reportFile, partsDir, lookupsDir, log: () => {} });
+  const result = await runDataStage({ dataDir, outDir, reportFile, partsDir, lookupsDir, knownInputs, log: () => {} });
   return { result, outDir, report: readFileSync(reportFile, 'utf8') };
 }
 
@@ -133,6 +134,18 @@ describe('data stage as part jobs and a merge', () => {
     await expect(merge(copy, partsDir, 'refused-out')).rejects.toThrow(/payments\.csv 与 .* 中的不同/);
     // Nothing left behind by the refused merges.
     expect(readdirSync(work).filter((n) => n.startsWith('refused-out') && n !== 'refused-out-issues.txt')).toEqual([]);
+  });
+
+  it('checks the parts\' inputs with the hashes the build has just made, when the files still have their sizes', async () => {
+    const { partsDir } = await partJobs(exportDir, 'known');
+    const inputs = await exportInputs(exportDir);
+    const payments = inputs.find((i) => i.file === 'payments.csv')!;
+    const wrong = (bytes: number) => inputs.map((i) => (i === payments ? { ...i, bytes, sha256: '0'.repeat(64) } : i));
+    // Taken, not hashed again: a wrong hash with the file's size refuses the parts.
+    await expect(merge(exportDir, partsDir, 'known-out', undefined, wrong(payments.bytes))).rejects.toThrow(/payments\.csv 与 .* 中的不同/);
+    // With another size the file is hashed here: the parts are taken.
+    const merged = await merge(exportDir, partsDir, 'known-out', undefined, wrong(payments.bytes + 1));
+    expect(merged.result.ok).toBe(true);
   });
 
   it('does not take the parts a merge has used, and a part job refuses a folder that is not its own', async () => {
