@@ -1,8 +1,9 @@
 /**
  * The site's indexes for machines: `/manifest.json` (every published data file with its
  * size and SHA-256, and the publication history) and `/sitemap.xml`. Pure: the build's
- * last step (scripts/site-index.ts) lists and hashes the built files and passes them in,
- * so both describe exactly the bytes that are served.
+ * last step (scripts/site-index.ts) lists the built files, takes their writer's records of
+ * size and SHA-256 or hashes them, and passes them in, so both describe exactly the bytes
+ * that are served.
  */
 import { escapeXml } from './feeds.ts';
 import type { PublicationRecord } from './publications.ts';
