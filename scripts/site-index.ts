@@ -111,8 +111,9 @@ export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: n
   // others are read and hashed.
   const known = data.map((rel, i) => {
     const r = recorded.get(rel);
-    return r && statSync(paths[i]!).size === r.bytes ? { bytes: r.bytes, sha256: r.sha256 } : undefined;
+    return r && statSync(paths[i]!).size === r.bytes ? r : undefined;
   });
+  recorded.clear();
   const todo = paths.filter((_, i) => !known[i]);
   // Contiguous ranges of the files, one per thread, joined back in order.
   const parts = threadRanges(todo.length, opts.parallelMin ?? HASH_PARALLEL_MIN, opts.jobs);
@@ -122,7 +123,10 @@ export async function writeSiteIndex(opts: SiteIndexOptions): Promise<{ files: n
       new URL('./hash-files-worker.ts', import.meta.url), todo.slice(from, to), 'file hashing',
     )))).flat();
   let next = 0;
-  const files: ManifestFile[] = data.map((rel, i) => ({ path: `/${rel}`, ...(known[i] ?? hashed[next++]!) }));
+  const files: ManifestFile[] = data.map((rel, i) => {
+    const { bytes, sha256 } = known[i] ?? hashed[next++]!;
+    return { path: `/${rel}`, bytes, sha256 };
+  });
   const current = publications[publications.length - 1];
   writeFileSync(join(siteDir, 'manifest.json'), renderManifest({
     siteName: meta.siteName, baseUrl: meta.baseUrl, publication: current?.id ?? meta.asOf, asOf: meta.asOf, algorithm: 'sha256', publications, files,
