@@ -26,10 +26,9 @@ import { VillageAccumulator, rollUp, type RegionYearStats } from '../src/lib/agg
 import { partOf } from '../src/lib/parts.ts';
 import { ContentHasher } from '../src/lib/integrity.ts';
 import { childSummary, csvText, publicCells, writtenRow, type NoticeHashes, type PublishedRegion, type SiteMeta, type StatsFile } from '../src/lib/publish.ts';
-import { dataStageCodeDigest, type InputHash } from './data-cache.ts';
+import { dataStageCodeDigest, inputHash, type InputHash } from './data-cache.ts';
 import { bucketRanges, LookupStage, readBucketRanges, SPILL_BUCKETS, type BucketRangeResult, type SpillInfo } from './lookup-stage.ts';
 import { prefixLengthFor, shardPrefixes } from '../src/lib/lookup.ts';
-import { fileSha256 } from './site-index.ts';
 import { PendingStage } from './pending-stage.ts';
 import { defaultJobs, workerResult } from './worker-result.ts';
 import { writeFiles } from './write-files.ts';
@@ -455,7 +454,7 @@ export interface PartJobFile {
   /** The data stage's code digest (sources, lockfile, Node version): the merge must run the same. */
   code: string;
   /** Size and SHA-256 of each of {@link PART_INPUTS} (-1 and "missing" for a missing site.json). */
-  inputs: Array<{ file: string; bytes: number; sha256: string }>;
+  inputs: InputHash[];
   /** The part's result, its spill folder relative to the part's folder. */
   result: PartResult;
 }
@@ -479,10 +478,7 @@ export async function runPartJob(o: { dataDir: string; partDir: string; part: nu
   const result = await ingestPart({ dataDir, tmpDir: partDir, config, part: o.part, parts: o.parts, reportFile, hashInputs: true });
   // enrollment.csv and payments.csv hashed as they were read; the small files here.
   const inputs: PartJobFile['inputs'] = result.reports.map((r) => ({ file: r.file, bytes: r.bytes, sha256: r.sha256 }));
-  for (const file of PART_INPUTS.slice(inputs.length)) {
-    const path = join(dataDir, file);
-    inputs.push(existsSync(path) ? { file, bytes: statSync(path).size, sha256: await fileSha256(path) } : { file, bytes: -1, sha256: 'missing' });
-  }
+  for (const file of PART_INPUTS.slice(inputs.length)) inputs.push(await inputHash(dataDir, file));
   const job: PartJobFile = {
     format: PART_JOB_FORMAT, part: o.part, parts: o.parts, code: dataStageCodeDigest(),
     inputs,
@@ -531,9 +527,8 @@ async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDi
   if (JSON.stringify(recorded.map((i) => i.file)) !== JSON.stringify(PART_INPUTS)) throw new Error(`数据分片记录的导出文件不全：用这个导出重新运行所有分片`);
   for (const input of recorded) {
     const path = join(dataDir, input.file);
-    const bytes = existsSync(path) ? statSync(path).size : -1;
-    const hashed = known.find((k) => k.file === input.file && k.bytes === bytes);
-    const actual = bytes < 0 ? { bytes, sha256: 'missing' } : { bytes, sha256: hashed?.sha256 ?? (await fileSha256(path)) };
+    const size = existsSync(path) ? statSync(path).size : -1;
+    const actual = known.find((k) => k.file === input.file && k.bytes === size && size >= 0) ?? (await inputHash(dataDir, input.file));
     if (actual.bytes !== input.bytes || actual.sha256 !== input.sha256) {
       throw new Error(`数据分片读取的 ${input.file} 与 ${dataDir} 中的不同（大小或 SHA-256）：用这个导出重新运行所有分片`);
     }
@@ -680,9 +675,9 @@ export async function runLookupJob(o: { dataDir: string; partsDir: string; looku
   if (errors) throw new Error(`数据分片共有 ${errors} 处错误，这次导出不会发布：改正导出后重新运行所有分片，再运行查询分片`);
   const inputs = parts[0]!.job.inputs;
   const regions = inputs.find((i) => i.file === FILES.regions.file);
-  const regionsPath = join(dataDir, FILES.regions.file);
-  if (!regions || !existsSync(regionsPath) || statSync(regionsPath).size !== regions.bytes || (await fileSha256(regionsPath)) !== regions.sha256) {
-    throw new Error(`${regionsPath} 与数据分片读取的 ${FILES.regions.file} 不同（或不存在）：--data 应为数据分片所用的导出文件夹`);
+  const actual = await inputHash(dataDir, FILES.regions.file);
+  if (!regions || actual.bytes < 0 || actual.bytes !== regions.bytes || actual.sha256 !== regions.sha256) {
+    throw new Error(`${join(dataDir, FILES.regions.file)} 与数据分片读取的 ${FILES.regions.file} 不同（或不存在）：--data 应为数据分片所用的导出文件夹`);
   }
   const spills = parts.map(({ dir, job }): SpillInfo => ({ dir: join(dir, job.result.spill.dir), records: job.result.spill.records }));
   for (const spill of spills) {

@@ -78,13 +78,16 @@ export interface InputHash {
   sha256: string;
 }
 
+/** Size and SHA-256 of `file` of the export folder `dataDir`. */
+export async function inputHash(dataDir: string, file: string): Promise<InputHash> {
+  const path = join(dataDir, file);
+  return existsSync(path) ? { file, bytes: statSync(path).size, sha256: await fileSha256(path) } : { file, bytes: -1, sha256: 'missing' };
+}
+
 /** Size and SHA-256 of each file the data stage reads from an export folder. */
 export async function exportInputs(dataDir: string): Promise<InputHash[]> {
   const inputs: InputHash[] = [];
-  for (const file of INPUT_FILES) {
-    const path = join(dataDir, file);
-    inputs.push(existsSync(path) ? { file, bytes: statSync(path).size, sha256: await fileSha256(path) } : { file, bytes: -1, sha256: 'missing' });
-  }
+  for (const file of INPUT_FILES) inputs.push(await inputHash(dataDir, file));
   return inputs;
 }
 
