@@ -527,8 +527,8 @@ async function checkPartInputs(jobs: ReadonlyArray<{ job: PartJobFile }>, dataDi
   if (JSON.stringify(recorded.map((i) => i.file)) !== JSON.stringify(PART_INPUTS)) throw new Error(`数据分片记录的导出文件不全：用这个导出重新运行所有分片`);
   for (const input of recorded) {
     const path = join(dataDir, input.file);
-    const size = existsSync(path) ? statSync(path).size : -1;
-    const actual = known.find((k) => k.file === input.file && k.bytes === size && size >= 0) ?? (await inputHash(dataDir, input.file));
+    const fresh = known.find((k) => k.file === input.file);
+    const actual = fresh && fresh.bytes >= 0 && existsSync(path) && statSync(path).size === fresh.bytes ? fresh : await inputHash(dataDir, input.file);
     if (actual.bytes !== input.bytes || actual.sha256 !== input.sha256) {
       throw new Error(`数据分片读取的 ${input.file} 与 ${dataDir} 中的不同（大小或 SHA-256）：用这个导出重新运行所有分片`);
     }
