@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
 import { completeRow, findSurvivingRawData, OUTPUT_HEADERS, planColumns, prepareRow, type PreparedRow, type RawLayout } from '../src/lib/anonymize.ts';
 import { parseCsv } from '../src/lib/csv.ts';
-import { decodeChunks, EncodingError } from '../src/lib/encoding.ts';
+import { decodeChunks, EncodingError, READ_CHUNK_BYTES } from '../src/lib/encoding.ts';
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
 import { redact } from '../src/lib/mask.ts';
 import { DEFAULT_ITERATIONS, deriveTokenNormalized, MIN_ITERATIONS, newSalt, SALT_PATTERN, type TokenParams } from '../src/lib/token.ts';
@@ -182,7 +182,7 @@ export async function runAnonymize(opts: AnonymizeOptions): Promise<AnonymizeRes
   };
 
   try {
-    await parseCsv(gated(decodeChunks(createReadStream(input, { highWaterMark: 1 << 20 }))), onRows).then((summary) => {
+    await parseCsv(gated(decodeChunks(createReadStream(input, { highWaterMark: READ_CHUNK_BYTES }))), onRows).then((summary) => {
       for (const p of summary.problems) onIssue(makeIssue({ file, line: p.line, column: '', problem: p.code === 'MissingQuotes' ? '引号没有闭合' : `CSV 格式错误（${p.code}）`, expected: '成对的英文双引号', fix: '检查该行的双引号：内容中的双引号要写成两个 ""' }));
     });
     await chain;

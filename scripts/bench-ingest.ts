@@ -4,6 +4,10 @@
  * to bench-results/ingest.json. A script, not a test: timings are never asserted.
  *
  *   npm run bench:ingest [-- --sizes county,5m]
+ *   node scripts/bench-ingest.ts --stage parse|validate|aggregate|data-stage --dir EXPORT [--read-chunk BYTES]
+ *
+ * `--read-chunk` sets the bytes read at a time by the parse, validate and aggregate stages
+ * (default READ_CHUNK_BYTES, src/lib/encoding.ts, which the data stage uses), to compare sizes.
  *
  * Each measurement runs in its own process so peak RSS belongs to that stage alone.
  * Stages, cumulative: parse (papaparse alone, the floor), +validate (schema, PII guard,
@@ -14,7 +18,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFil
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../src/lib/csv.ts';
-import { decodeChunks } from '../src/lib/encoding.ts';
+import { decodeChunks, READ_CHUNK_BYTES } from '../src/lib/encoding.ts';
 import { FILES, type PaymentCells } from '../src/lib/contract.ts';
 import { ingestFile } from '../src/lib/ingest.ts';
 import { checkPayment } from '../src/lib/checks.ts';
@@ -27,11 +31,11 @@ const STAGES = ['parse', 'validate', 'aggregate', 'data-stage'] as const;
 type Stage = (typeof STAGES)[number];
 
 /** Runs one stage over an export folder in this process and prints a JSON result line. */
-async function measure(stage: Stage, dir: string): Promise<void> {
+async function measure(stage: Stage, dir: string, readChunk: number): Promise<void> {
   const t0 = performance.now();
   let rows = 0;
   if (stage === 'parse') {
-    await parseCsv(decodeChunks(createReadStream(join(dir, 'payments.csv'), { highWaterMark: 1 << 20 })), (batch) => (rows += batch.length));
+    await parseCsv(decodeChunks(createReadStream(join(dir, 'payments.csv'), { highWaterMark: readChunk })), (batch) => (rows += batch.length));
     rows -= 1; // header
   } else if (stage === 'data-stage') {
     const out = join(dir, '.bench-out');
@@ -47,7 +51,7 @@ async function measure(stage: Stage, dir: string): Promise<void> {
     let issues = 0;
     const report = await ingestFile<PaymentCells>({
       file: 'payments.csv',
-      bytes: createReadStream(join(dir, 'payments.csv'), { highWaterMark: 1 << 20 }),
+      bytes: createReadStream(join(dir, 'payments.csv'), { highWaterMark: readChunk }),
       fields: FILES.payments.fields,
       check: checkPayment(regions),
       onRecord: stage === 'aggregate' ? (p) => acc.add(p) : () => {},
@@ -61,8 +65,10 @@ async function measure(stage: Stage, dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: 'county,5m' }, stage: { type: 'string' }, dir: { type: 'string' } } });
-  if (values.stage) return measure(values.stage as Stage, values.dir!);
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: 'county,5m' }, stage: { type: 'string' }, dir: { type: 'string' }, 'read-chunk': { type: 'string' } } });
+  const readChunk = Number(values['read-chunk'] ?? READ_CHUNK_BYTES);
+  if (!Number.isInteger(readChunk) || readChunk < 1) throw new Error(`--read-chunk takes a number of bytes, not ${values['read-chunk']}`);
+  if (values.stage) return measure(values.stage as Stage, values.dir!, readChunk);
 
   const sizes: Record<string, { dir: string; args: string[] }> = {
     county: { dir: join(root, 'data/sample'), args: [] },

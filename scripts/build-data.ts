@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILES, SiteConfigSchema, type EnrollmentCells, type PaymentCells, type RegionCells, type SiteConfig } from '../src/lib/contract.ts';
 import { compareIssues, formatIssue, makeIssue, type Issue } from '../src/lib/issues.ts';
+import { READ_CHUNK_BYTES } from '../src/lib/encoding.ts';
 import { ingestFile, type FileReport } from '../src/lib/ingest.ts';
 import { buildRegions, type Region } from '../src/lib/regions.ts';
 import { checkEnrollment, checkPayment } from '../src/lib/checks.ts';
@@ -86,7 +87,7 @@ export function defaultParts(dataDir: string): number {
 /** Streams a file's bytes while hashing them. */
 function hashedStream(path: string, hash: ReturnType<typeof createHash>): AsyncIterable<Uint8Array> {
   return (async function* () {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
       hash.update(chunk as Buffer);
       yield chunk as Uint8Array;
     }
@@ -350,7 +351,7 @@ export async function ingestPart(o: PartOptions): Promise<PartResult> {
     const path = join(dataDir, spec.file);
     if (!existsSync(path)) return; // reported by the main thread
     const hash = part === 0 || o.hashInputs ? createHash('sha256') : null;
-    const bytes = hash ? hashedStream(path, hash) : (createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
+    const bytes = hash ? hashedStream(path, hash) : (createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array>);
     const report = await ingestFile<T>({ file: spec.file, bytes, fields: spec.fields, onRecord, onIssue, check, take, fileIssues: part === 0 });
     reports.push({ ...report, sha256: hash?.digest('hex') ?? '', bytes: statSync(path).size });
   }
@@ -422,7 +423,7 @@ async function readRegionMap(dataDir: string): Promise<Map<string, Region>> {
   const path = join(dataDir, FILES.regions.file);
   const rows: Array<RegionCells & { line: number }> = [];
   if (existsSync(path)) {
-    const bytes = createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+    const bytes = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array>;
     await ingestFile<RegionCells>({ file: FILES.regions.file, bytes, fields: FILES.regions.fields, onRecord: (r, line) => rows.push({ ...r, line }), onIssue: () => {}, fileIssues: false });
   }
   return new Map(buildRegions(FILES.regions.file, rows).regions.map((r) => [r.code, r]));

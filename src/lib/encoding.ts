@@ -19,6 +19,16 @@ export class EncodingError extends Error {
 
 const HEAD_BYTES = 64 * 1024;
 
+/**
+ * Bytes to read from an export at a time (`createReadStream`'s `highWaterMark`) for
+ * {@link decodeChunks}. A 64 KiB chunk of Chinese text decodes to a string V8 allocates in
+ * its young generation; a 1 MiB chunk's string (about 2 MB) goes to its large-object space,
+ * one mapping per chunk, and the parse ran about 40% longer (ten counties, 5,013,231 rows:
+ * `node scripts/bench-ingest.ts --stage parse --dir EXPORT --read-chunk 1048576` against the
+ * default; about six times the page faults and twice the peak memory).
+ */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
 /** Decides the encoding from the first bytes of a file. */
 export function detectEncoding(head: Uint8Array): Encoding {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
