@@ -21,11 +21,12 @@ const HEAD_BYTES = 64 * 1024;
 
 /**
  * Bytes to read from an export at a time (`createReadStream`'s `highWaterMark`) for
- * {@link decodeChunks}. A 64 KiB chunk of Chinese text decodes to a string V8 allocates in
- * its young generation; a 1 MiB chunk's string (about 2 MB) goes to its large-object space,
- * one mapping per chunk, and the parse ran about 40% longer (ten counties, 5,013,231 rows:
- * `node scripts/bench-ingest.ts --stage parse --dir EXPORT --read-chunk 1048576` against the
- * default; about six times the page faults and twice the peak memory).
+ * {@link decodeChunks}. With 1 MiB the parse of ten counties (5,013,231 rows) took 6.9–8.1 s,
+ * 325–362 MiB at its peak and about 156,000 minor page faults; with 64 KiB 4.6–6.0 s, 149 MiB
+ * and about 29,000 (`/usr/bin/time node scripts/bench-ingest.ts --stage parse --dir EXPORT
+ * [--read-chunk 1048576]`, alternated). Probably because a 1 MiB chunk of Chinese text
+ * decodes to a string of about 2 MB, which V8 keeps in its large-object space, and every
+ * cell papaparse cuts from it is a slice of it; a 64 KiB chunk's string is an ordinary one.
  */
 export const READ_CHUNK_BYTES = 64 * 1024;
 
