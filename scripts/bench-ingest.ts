@@ -3,7 +3,7 @@
  * generated 5M-row export. Prints rows/s and peak memory per stage; writes the figures
  * to bench-results/ingest.json. A script, not a test: timings are never asserted.
  *
- *   npm run bench:ingest [-- --sizes county,5m]
+ *   npm run bench:ingest [-- --sizes county,5m --read-chunk BYTES]
  *   node scripts/bench-ingest.ts --stage parse|validate|aggregate|data-stage --dir EXPORT [--read-chunk BYTES]
  *
  * `--read-chunk` sets the bytes read at a time by the parse, validate and aggregate stages
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       if (gen.status !== 0) throw new Error('sample generation failed');
     }
     for (const stage of STAGES) {
-      const child = spawnSync(process.execPath, [import.meta.filename, '--stage', stage, '--dir', spec.dir], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [import.meta.filename, '--stage', stage, '--dir', spec.dir, '--read-chunk', String(readChunk)], { encoding: 'utf8' });
       if (child.status !== 0) throw new Error(`${stage} on ${size} failed: ${child.stderr}`);
       const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
       results.push({ size, ...r });
