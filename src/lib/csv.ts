@@ -47,8 +47,8 @@ export function parseCsv(text: AsyncIterable<string> | Iterable<string>, onRows:
     let failed = false;
     // Object mode hands papaparse the decoded strings themselves: a byte-mode stream would
     // encode each one back to UTF-8 and papaparse would decode it again (`chunk.toString()`).
-    // `node scripts/bench-ingest.ts --stage parse` on the ten-county export: median 6.5 s
-    // against 8.4 s in byte mode (six runs each, alternated).
+    // `node scripts/bench-ingest.ts --stage parse --read-chunk 1048576` (the read size then)
+    // on the ten-county export: median 6.5 s against 8.4 s in byte mode (six runs each, alternated).
     const source = Readable.from(text, { objectMode: true });
     source.on('error', (err) => {
       failed = true;
