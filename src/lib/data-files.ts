@@ -15,7 +15,7 @@ import { CHART_FILE_TYPES } from './charts/urls.ts';
 import type { ShardFilter } from './page-shards.ts';
 import { toCsv } from './publish.ts';
 import { shardPrefixes } from './lookup.ts';
-import { getLookupIndex, getLookupShard, getRegions, getRowsCsv, getVersionedNotices, getVersionRowsCsv } from './site-data.ts';
+import { getLookupIndex, getLookupShard, getRegions, getRowsFile, getVersionedNotices, getVersionRowsFile } from './site-data.ts';
 
 /** One data file: its path in the site (no leading slash) and its content, made when asked for. */
 export interface DataFile {
@@ -40,9 +40,16 @@ function chartDownloads(src: ChartSource, year: number, code: string, id: string
  * gets the header alone. Versions of a corrected notice (n ≥ 1) have the same format, so
  * their content hash is checked the same way (src/pages/about/verify.mdx).
  */
-function withBom(text: string): string {
-  return '\uFEFF' + (text || toCsv([], true));
+function withBom(bytes: Uint8Array | null): Uint8Array {
+  if (!bytes?.length) return Buffer.from('\uFEFF' + toCsv([], true));
+  const out = new Uint8Array(BOM.length + bytes.length);
+  out.set(BOM);
+  out.set(bytes, BOM.length);
+  return out;
 }
+
+/** U+FEFF in UTF-8. The rows are copied as bytes: decoding and encoding them again gave the same bytes, slower. */
+const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
 /** Every chart download of the region-years `filter` takes. */
 export function* chartFiles(filter: ShardFilter): Generator<DataFile> {
@@ -62,11 +69,11 @@ export function* apiFiles(filter: ShardFilter): Generator<DataFile> {
   }
   for (const r of getRegions()) {
     if (r.level !== 'village' || !filter.region(r.code)) continue;
-    for (const year of r.years) yield { path: `api/${year}/${r.code}.csv`, body: () => withBom(getRowsCsv(year, r.code)) };
+    for (const year of r.years) yield { path: `api/${year}/${r.code}.csv`, body: () => withBom(getRowsFile(year, r.code)) };
   }
   for (const v of getVersionedNotices()) {
     if (!filter.region(v.code)) continue;
-    for (let n = 1; n <= v.rows.length; n++) yield { path: `api/${v.year}/${v.code}/v/${n}.csv`, body: () => withBom(getVersionRowsCsv(v.year, v.code, n)) };
+    for (let n = 1; n <= v.rows.length; n++) yield { path: `api/${v.year}/${v.code}/v/${n}.csv`, body: () => withBom(getVersionRowsFile(v.year, v.code, n)) };
   }
 }
 

@@ -94,10 +94,66 @@ export interface PublicRow {
 
 /** Parses a published village CSV back into rows. */
 export function parsePublicCsv(text: string): PublicRow[] {
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: true, ...OWN_CSV });
-  return parsed.data.slice(1).map((c) => ({
+  return publicRows(Papa.parse<string[]>(text, { header: false, skipEmptyLines: true, ...OWN_CSV }).data.slice(1));
+}
+
+function publicRows(cells: readonly string[][]): PublicRow[] {
+  return cells.map((c) => ({
     name: unescapeFormula(c[2] ?? ''), idNumber: c[3] ?? '', amount: c[4] ?? '', paidOn: c[5] ?? '', channel: unescapeFormula(c[6] ?? ''), status: c[7] ?? '',
   }));
+}
+
+/** Size of the pieces {@link parsePublicCsvBytes} decodes and parses one at a time. */
+const PIECE_BYTES = 32 * 1024;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Where the records of UTF-8 CSV bytes can be cut into pieces of about `size` bytes: each
+ * cut is after a line feed outside quotes (an even number of `"` since the last cut, as
+ * RFC 4180 doubles a quote inside a quoted cell), so a cell holding a line break stays
+ * whole, and never inside a character (a line feed byte is never part of one). Returns the
+ * ends of the pieces, the last being `bytes.length`.
+ */
+export function csvPieceEnds(bytes: Uint8Array, size = PIECE_BYTES): number[] {
+  const ends: number[] = [];
+  // The first quote not counted yet: every quote before the current piece's end is counted once.
+  let quote = bytes.indexOf(QUOTE);
+  let at = 0;
+  while (at < bytes.length) {
+    let quotes = 0;
+    let end = bytes.length;
+    for (let from = at + size; from < bytes.length; ) {
+      const lf = bytes.indexOf(LF, from);
+      if (lf === -1) break;
+      for (; quote !== -1 && quote < lf; quote = bytes.indexOf(QUOTE, quote + 1)) quotes++;
+      if (quotes % 2 === 0) {
+        end = lf + 1;
+        break;
+      }
+      from = lf + 1;
+    }
+    ends.push(end);
+    at = end;
+  }
+  return ends;
+}
+
+/**
+ * {@link parsePublicCsv} of a file's bytes, the same rows: decoded and parsed in pieces of
+ * about 32 KiB ({@link csvPieceEnds}). A notice reads a village's whole file, often
+ * 100–900 KB: decoded at once, a string that large is slower to make and to cut into cells.
+ */
+export function parsePublicCsvBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES): PublicRow[] {
+  const cells: string[][] = [];
+  let at = 0;
+  for (const end of csvPieceEnds(bytes, pieceBytes)) {
+    const piece = utf8.decode(bytes.subarray(at, end));
+    for (const row of Papa.parse<string[]>(piece, { header: false, skipEmptyLines: true, ...OWN_CSV }).data) cells.push(row);
+    at = end;
+  }
+  return publicRows(cells.slice(1));
 }
 
 /** A cell as exported, without the ' that {@link toCsv} puts before formula-like text for spreadsheet users. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parsePublicCsv, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
+import { parsePublicCsvBytes, type PublishedRegion, type PublicRow, type SiteMeta, type StatsFile } from './publish.ts';
 import type { DupesFile } from './duplicates.ts';
 import { LOOKUP_VERSION, MAX_PREFIX_LENGTH, padGzip, type LookupIndex } from './lookup.ts';
 import { parsePendingCsv, type PendingRow } from './pending.ts';
@@ -65,19 +65,24 @@ export function getStats(year: number, code: string): StatsFile {
   return JSON.parse(readFileSync(join(dir, 'stats', String(year), `${code}.json`), 'utf8')) as StatsFile;
 }
 
-/** Published CSV text of a village-year, or '' when it has no payments. */
-export function getRowsCsv(year: number, code: string): string {
+/** Published CSV of a village-year as its file's bytes (UTF-8), or null when it has no payments. */
+export function getRowsFile(year: number, code: string): Buffer | null {
   try {
-    return readFileSync(join(dir, 'rows', String(year), `${code}.csv`), 'utf8');
+    return readFileSync(join(dir, 'rows', String(year), `${code}.csv`));
   } catch {
-    return '';
+    return null;
   }
 }
 
-/** Published rows of a village-year. */
+/** Published CSV text of a village-year, or '' when it has no payments. */
+export function getRowsCsv(year: number, code: string): string {
+  return getRowsFile(year, code)?.toString('utf8') ?? '';
+}
+
+/** Published rows of a village-year (parsed from the bytes: see parsePublicCsvBytes). */
 export function getRows(year: number, code: string): PublicRow[] {
-  const text = getRowsCsv(year, code);
-  return text ? parsePublicCsv(text) : [];
+  const bytes = getRowsFile(year, code);
+  return bytes ? parsePublicCsvBytes(bytes) : [];
 }
 
 /**
@@ -167,19 +172,20 @@ export function getFeedCodes(): string[] {
 }
 
 /**
- * Published CSV text of version n of a village-year ('' when it had no rows): the current
- * version is the site's own rows file, earlier ones stay in their publication's folder.
+ * Published CSV of version n of a village-year as its file's bytes (null when it had no
+ * rows): the current version is the site's own rows file, earlier ones stay in their
+ * publication's folder.
  */
-export function getVersionRowsCsv(year: number, code: string, n: number): string {
+export function getVersionRowsFile(year: number, code: string, n: number): Buffer | null {
   const h = getNoticeHistory(year, code);
   const v = h?.versions[n - 1];
   if (!h || !v) throw new Error(`notice ${code} ${year} has no version ${n}`);
   const current = !h.withdrawn && n === h.versions.length;
   const base = current ? dir : join(dir, 'publications', v.publication);
   try {
-    return readFileSync(join(base, 'rows', String(year), `${code}.csv`), 'utf8');
+    return readFileSync(join(base, 'rows', String(year), `${code}.csv`));
   } catch {
     if (v.rows > 0) throw new Error(`rows of ${code} ${year} version ${n} missing from ${base}`);
-    return '';
+    return null;
   }
 }
