@@ -143,9 +143,9 @@ export function csvPieceEnds(bytes: Uint8Array, size = PIECE_BYTES): number[] {
 /**
  * {@link parsePublicCsv} of a file's bytes, the same rows: decoded and parsed in pieces of
  * about 32 KiB ({@link csvPieceEnds}). A notice reads its village's whole file (about 100 KB,
- * up to 900 KB, in the county bench's export). Read as one string and parsed, the county's
- * 222 files of 2026 took 1.5–1.8 ms a file; in pieces 0.8–1.5 ms; decoded whole from the bytes,
- * as slow as read as a string (two runs, five rounds each, alternated). In a page shard's CPU
+ * up to 900 KB, in the county bench's export). On its 222 files of 2026
+ * (`node scripts/bench-rows.ts <data>/rows/2026`, two runs): 1.02–1.19 ms a file in pieces,
+ * 1.63–1.93 ms read as one string, 1.63–1.87 ms decoded whole from the bytes. In a page shard's CPU
  * profile (`node --cpu-prof scripts/build-pages.ts --shard …`) getRows went from 1.34–1.45 s
  * to 0.78–0.89 s (county, shard 0/2) and from 20.6 s to 14.3 s (province, shard 3/9); the
  * shards' wall and user times did not change beyond their spread.
