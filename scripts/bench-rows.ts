@@ -21,7 +21,7 @@ const ways: Record<string, (path: string) => PublicRow[]> = {
 };
 for (const f of files) {
   const rows = ways.string!(f);
-  for (const [name, read] of Object.entries(ways)) if (!isDeepStrictEqual(read(f), rows)) throw new Error(`${name} reads other rows from ${f}`);
+  for (const [name, read] of Object.entries(ways)) if (name !== 'string' && !isDeepStrictEqual(read(f), rows)) throw new Error(`${name} reads other rows from ${f}`);
 }
 const times = new Map<string, number[]>(Object.keys(ways).map((k) => [k, []]));
 for (let round = 0; round < 6; round++) {

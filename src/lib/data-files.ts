@@ -40,8 +40,8 @@ function chartDownloads(src: ChartSource, year: number, code: string, id: string
  * gets the header alone. Versions of a corrected notice (n ≥ 1) have the same format, so
  * their content hash is checked the same way (src/pages/about/verify.mdx).
  */
-function withBom(bytes: Uint8Array | null): Uint8Array {
-  return bytes?.length ? Buffer.concat([BOM, bytes]) : Buffer.from('\uFEFF' + toCsv([], true));
+function withBom(bytes: Uint8Array): Uint8Array {
+  return bytes.length ? Buffer.concat([BOM, bytes]) : Buffer.from('\uFEFF' + toCsv([], true));
 }
 
 /** U+FEFF in UTF-8: the rows file's bytes follow it as they are, not decoded and encoded again. */

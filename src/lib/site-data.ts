@@ -65,24 +65,23 @@ export function getStats(year: number, code: string): StatsFile {
   return JSON.parse(readFileSync(join(dir, 'stats', String(year), `${code}.json`), 'utf8')) as StatsFile;
 }
 
-/** Published CSV of a village-year as its file's bytes (UTF-8), or null when it has no payments. */
-export function getRowsFile(year: number, code: string): Buffer | null {
+/** Published CSV of a village-year as its file's bytes (UTF-8); none when it has no payments. */
+export function getRowsFile(year: number, code: string): Buffer {
   try {
     return readFileSync(join(dir, 'rows', String(year), `${code}.csv`));
   } catch {
-    return null;
+    return Buffer.alloc(0);
   }
 }
 
 /** Published CSV text of a village-year, or '' when it has no payments. */
 export function getRowsCsv(year: number, code: string): string {
-  return getRowsFile(year, code)?.toString('utf8') ?? '';
+  return getRowsFile(year, code).toString('utf8');
 }
 
 /** Published rows of a village-year (parsed from the bytes: see parsePublicCsvBytes). */
 export function getRows(year: number, code: string): PublicRow[] {
-  const bytes = getRowsFile(year, code);
-  return bytes ? parsePublicCsvBytes(bytes) : [];
+  return parsePublicCsvBytes(getRowsFile(year, code));
 }
 
 /**
@@ -172,11 +171,11 @@ export function getFeedCodes(): string[] {
 }
 
 /**
- * Published CSV of version n of a village-year as its file's bytes (null when it had no
+ * Published CSV of version n of a village-year as its file's bytes (none when it had no
  * rows): the current version is the site's own rows file, earlier ones stay in their
  * publication's folder.
  */
-export function getVersionRowsFile(year: number, code: string, n: number): Buffer | null {
+export function getVersionRowsFile(year: number, code: string, n: number): Buffer {
   const h = getNoticeHistory(year, code);
   const v = h?.versions[n - 1];
   if (!h || !v) throw new Error(`notice ${code} ${year} has no version ${n}`);
@@ -186,6 +185,6 @@ export function getVersionRowsFile(year: number, code: string, n: number): Buffe
     return readFileSync(join(base, 'rows', String(year), `${code}.csv`));
   } catch {
     if (v.rows > 0) throw new Error(`rows of ${code} ${year} version ${n} missing from ${base}`);
-    return null;
+    return Buffer.alloc(0);
   }
 }
