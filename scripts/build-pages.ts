@@ -103,6 +103,18 @@ function runScript(args: string[], failure: string): Promise<void> {
 }
 
 /**
+ * Syncs the content collections into <root>/.astro/ in a process of its own. Every Astro
+ * build first syncs them, writing `content-assets.mjs` through the same temporary name: two
+ * builds starting at once on a fresh checkout raced there (one's rename found the other's
+ * file gone, ENOENT). A build finds the file up to date and leaves it alone once one sync
+ * has run, so shards run at once need one sync before them. It reads only the project
+ * (src/content), not the data: scripts/build.ts runs it while the data stage runs.
+ */
+export function syncContent(): Promise<void> {
+  return runScript([join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'sync', '--root', root], '内容集合同步失败');
+}
+
+/**
  * Renders the site of SITE_DATA_DIR into `outDir` in `shards` Astro builds, `jobs` of them at
  * once (each a process: Astro's build is single-threaded), then stitches them. By default
  * the site is cut into shards of at most SHARD_WEIGHT (src/lib/page-shards.ts), at least
@@ -110,9 +122,10 @@ function runScript(args: string[], failure: string): Promise<void> {
  * runs with a heap limit fitted to its shard. One shard renders every page in this process.
  * With `search`, each shard's process is followed by one that builds the search bundles of
  * the counties the shard renders whole (scripts/search-index.ts --shard), stitched with the
- * pages; the search stage then keeps them (`keepCounties`).
+ * pages; the search stage then keeps them (`keepCounties`). `contentSynced`: the caller has
+ * run {@link syncContent} since the project last changed.
  */
-export async function buildPages(opts: { outDir: string; jobs: number; shards?: number; search?: boolean }): Promise<void> {
+export async function buildPages(opts: { outDir: string; jobs: number; shards?: number; search?: boolean; contentSynced?: boolean }): Promise<void> {
   const jobs = Math.max(1, Math.floor(opts.jobs));
   const dataDir = resolve(process.env.SITE_DATA_DIR ?? '.data');
   const regions = JSON.parse(readFileSync(join(dataDir, 'regions.json'), 'utf8')) as PublishedRegion[];
@@ -124,11 +137,7 @@ export async function buildPages(opts: { outDir: string; jobs: number; shards?: 
   try {
     if (shards === 1) await renderShard(dirs[0]!, null);
     else {
-      // Every Astro build first syncs the content collections into <root>/.astro/, writing
-      // `content-assets.mjs` through the same temporary name: two builds starting at once on
-      // a fresh checkout raced there (one's rename found the other's file gone, ENOENT). A
-      // build finds the file up to date and leaves it alone once one sync has run.
-      if (Math.min(jobs, shards) > 1) await runScript([join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'sync', '--root', root], '内容集合同步失败');
+      if (Math.min(jobs, shards) > 1 && !opts.contentSynced) await syncContent();
       // A pool of `jobs` workers taking the shards in order; after a failure no shard starts,
       // and the running ones finish before their folders are removed.
       let next = 0;
