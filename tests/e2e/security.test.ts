@@ -87,6 +87,9 @@ describe.skipIf(!ready)('the Content-Security-Policy of every page', () => {
       for (const bad of ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'http:', 'https:']) expect(script, `${f.path} script-src`).not.toContain(bad);
       expect(script.filter((x) => /^https?:\/\//.test(x)), `${f.path}: scripts from other hosts`).toEqual([]);
       expect(csp.get('style-src') ?? [], `${f.path} style-src`).not.toContain("'unsafe-inline'");
+      // <style> elements only from the site or by the build's hash; inline style attributes are allowed.
+      expect(csp.get('style-src-elem') ?? [], `${f.path} style-src-elem`).not.toContain("'unsafe-inline'");
+      expect(csp.get('style-src-elem') ?? [], `${f.path} style-src-elem`).toContain("'self'");
       expect(csp.get('default-src'), f.path).toEqual(["'self'"]);
       expect(csp.get('object-src'), f.path).toEqual(["'none'"]);
       expect(csp.get('base-uri'), f.path).toEqual(["'self'"]);
