@@ -172,10 +172,9 @@ async function main(): Promise<number> {
     console.log(`数据已生成：${dataOut}。总用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
     return 0;
   }
-  // The content sync that page shards need before they run at once reads only the project:
-  // it runs while the data stage does (on a county, about 3 s that no longer wait).
-  const sync = pageJobs > 1 && pageShards !== 1 ? syncContent() : null;
-  const [staged, synced] = await Promise.allSettled([dataStagesProcess(), sync]);
+  // Astro's content sync, which the page shards then skip, reads only the project: it runs
+  // while the data stage does (on a county, about 3 s that no longer wait).
+  const [staged, synced] = await Promise.allSettled([dataStagesProcess(), syncContent()]);
   if (synced.status === 'rejected') throw synced.reason;
   if (staged.status === 'rejected') throw staged.reason;
   if (!staged.value) return 1;
@@ -185,7 +184,7 @@ async function main(): Promise<number> {
 
   process.env.SITE_DATA_DIR = dataNext;
   // The page shards' processes also index the counties they render whole.
-  await buildPages({ outDir: distNext, jobs: pageJobs, shards: pageShards, search: true, contentSynced: sync !== null });
+  await buildPages({ outDir: distNext, jobs: pageJobs, shards: pageShards, search: true, contentSynced: true });
   stageDone('astro pages');
   // The search index belongs to this build: indexed before the swap, so a failure publishes nothing.
   await buildSearchIndex({ siteDir: distNext, dataDir: dataNext, log: (l) => console.log(l), jobs: searchJobs, keepCounties: true });
