@@ -60,6 +60,31 @@ export function pageShard(): ShardFilter {
   return f;
 }
 
+/**
+ * A data file's bytes, or null when it does not exist (a village without payments has no rows
+ * file, one without 两头缴 no dupes file). Any other failure (permissions, a disk error) stops
+ * the build: a notice must not be published without rows it has.
+ */
+function readIfPresent(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`无法读取数据文件 ${path}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）：检查它的读取权限和磁盘，或重新运行数据处理（npm run build）`);
+  }
+}
+
+/** An optional JSON data file, parsed; null when it does not exist, and an error naming it when it is not valid JSON. */
+function readIfPresentJson<T>(path: string): T | null {
+  const bytes = readIfPresent(path);
+  if (!bytes) return null;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    throw new Error(`数据文件 ${path} 不是完整的 JSON（可能写入时中断）：请重新运行数据处理（npm run build）`);
+  }
+}
+
 /** Figures of one region in one coverage year (not cached: pages read their own). */
 export function getStats(year: number, code: string): StatsFile {
   return JSON.parse(readFileSync(join(dir, 'stats', String(year), `${code}.json`), 'utf8')) as StatsFile;
@@ -67,11 +92,7 @@ export function getStats(year: number, code: string): StatsFile {
 
 /** Published CSV of a village-year as its file's bytes (UTF-8); none when it has no payments. */
 export function getRowsFile(year: number, code: string): Buffer {
-  try {
-    return readFileSync(join(dir, 'rows', String(year), `${code}.csv`));
-  } catch {
-    return Buffer.alloc(0);
-  }
+  return readIfPresent(join(dir, 'rows', String(year), `${code}.csv`)) ?? Buffer.alloc(0);
 }
 
 /** Published CSV text of a village-year, or '' when it has no payments. */
@@ -117,20 +138,13 @@ export function getLookupShard(prefix: string): Uint8Array {
 
 /** The 两头缴 rows of a village-year (empty when it has none). */
 export function getDupes(year: number, code: string): DupesFile {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'dupes', String(year), `${code}.json`), 'utf8')) as DupesFile;
-  } catch {
-    return { year, code, rows: [] };
-  }
+  return readIfPresentJson<DupesFile>(join(dir, 'dupes', String(year), `${code}.json`)) ?? { year, code, rows: [] };
 }
 
 /** The 未到账 payments of a township's villages in a year, by village and 序号 (empty when none). */
 export function getPending(year: number, township: string): PendingRow[] {
-  try {
-    return parsePendingCsv(readFileSync(join(dir, 'pending', String(year), `${township}.csv`), 'utf8'));
-  } catch {
-    return [];
-  }
+  const bytes = readIfPresent(join(dir, 'pending', String(year), `${township}.csv`));
+  return bytes ? parsePendingCsv(bytes.toString('utf8')) : [];
 }
 
 /** Reads an optional JSON file of the build's publication stage; null when absent (e.g. after `npm run data` alone). */
@@ -181,10 +195,8 @@ export function getVersionRowsFile(year: number, code: string, n: number): Buffe
   if (!h || !v) throw new Error(`notice ${code} ${year} has no version ${n}`);
   const current = !h.withdrawn && n === h.versions.length;
   const base = current ? dir : join(dir, 'publications', v.publication);
-  try {
-    return readFileSync(join(base, 'rows', String(year), `${code}.csv`));
-  } catch {
-    if (v.rows > 0) throw new Error(`rows of ${code} ${year} version ${n} missing from ${base}`);
-    return Buffer.alloc(0);
-  }
+  const bytes = readIfPresent(join(base, 'rows', String(year), `${code}.csv`));
+  if (bytes) return bytes;
+  if (v.rows > 0) throw new Error(`rows of ${code} ${year} version ${n} missing from ${base}`);
+  return Buffer.alloc(0);
 }
