@@ -272,6 +272,14 @@ export function normalizeHeader(header: string): string {
 
 // ---- site config ----------------------------------------------------------------
 
+// Officials read these messages (site.json problems in the data stage's report): zod's own in Chinese.
+z.config(z.locales.zhCN());
+
+/** A record keyed by 12-digit region code (site.json's `issuer`, `objection.byRegion`). */
+function byRegionCode<V extends z.ZodType>(value: V) {
+  return z.record(z.string().regex(/^\d{12}$/), value, { error: (issue) => (issue.code === 'invalid_key' ? '键应为 12 位区划代码' : undefined) });
+}
+
 const monthDay = z.string().regex(/^\d{2}-\d{2}$/, { error: '应为 MM-DD，如 11-20' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: '应为 YYYY-MM-DD，如 2026-01-10' }).refine((v) => parseDate(v) !== null, { error: '不是有效日期' });
 
@@ -283,13 +291,20 @@ export const SiteConfigSchema = z.object({
   /** Date the export was taken (the data's "as of" date); defaults to the latest payment date. */
   asOf: isoDate.optional(),
   /** Issuing unit per region code (county or township); falls back up the hierarchy. */
-  issuer: z.record(z.string().regex(/^\d{12}$/, { error: '键应为 12 位区划代码' }), z.string().min(1)).default({}),
+  issuer: byRegionCode(z.string().min(1)).default({}),
   objection: z.object({
     phone: z.string().min(3).default('12393'),
     address: z.string().default(''),
     /** Days the notice is posted and objections are accepted. */
     days: z.number().int().min(1).max(90).default(7),
-  }).default({ phone: '12393', address: '', days: 7 }),
+    /**
+     * A county's or township's own objection phone and place, by region code: a site of
+     * several counties sends each village's residents to their own county's office. Each
+     * field is looked up the hierarchy (src/lib/notice.ts, objectionFor), then falls back to
+     * `phone` and `address` above.
+     */
+    byRegion: byRegionCode(z.object({ phone: z.string().min(3).optional(), address: z.string().min(1).optional() }).strict()).default({}),
+  }).default({ phone: '12393', address: '', days: 7, byRegion: {} }),
   collection: z.object({ start: monthDay.default('09-01'), end: monthDay.default('12-31') }).default({ start: '09-01', end: '12-31' }),
   milestones: z.array(z.object({ date: monthDay, rate: z.number().min(0).max(1.5) })).default([{ date: '11-20', rate: 0.8 }, { date: '12-20', rate: 0.95 }]),
   target: z.number().min(0).max(1.5).default(0.95),

@@ -4,7 +4,7 @@
  * rankings for display. No files, no clock: pages pass in what they read.
  */
 import { addDays } from './aggregate.ts';
-import { parentOf, STATUSES, type Status } from './contract.ts';
+import { parentOf, STATUSES, type SiteConfig, type Status } from './contract.ts';
 import type { ChildSummary, PublicRow, StatsFile } from './publish.ts';
 import { PAGE_SIZE, pageOfRow } from './urls.ts';
 
@@ -54,6 +54,27 @@ export function issuerFor(code: string, issuers: Readonly<Record<string, string>
     if (name) return name;
   }
   return null;
+}
+
+/** Where residents take an objection: a phone number and, when known, a place to go. */
+export interface ObjectionContact {
+  phone: string;
+  address: string;
+}
+
+/**
+ * The objection contact of a region: each of phone and address from the nearest region up
+ * the hierarchy that site.json's `objection.byRegion` gives it for, else the site's own.
+ */
+export function objectionFor(code: string, objection: Readonly<SiteConfig['objection']>): ObjectionContact {
+  let phone: string | undefined;
+  let address: string | undefined;
+  for (let c: string | null = code; c !== null && (phone === undefined || address === undefined); c = parentOf(c)) {
+    const own = objection.byRegion[c];
+    phone ??= own?.phone;
+    address ??= own?.address;
+  }
+  return { phone: phone ?? objection.phone, address: address ?? objection.address };
 }
 
 /** Title of a village's notice: 「沙碛坪村 2025年度城乡居民医保缴费情况公示」. */

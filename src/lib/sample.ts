@@ -671,7 +671,7 @@ export interface SiteConfig {
   asOf: string;
   baseUrl: string;
   issuer: Record<string, string>;
-  objection: { phone: string; address: string; days: number };
+  objection: { phone: string; address: string; days: number; byRegion?: Record<string, { phone?: string; address?: string }> };
   collection: { start: string; end: string };
   milestones: { date: string; rate: number }[];
   target: number;
@@ -704,7 +704,8 @@ export function siteConfig(regions: readonly Region[], years: readonly number[])
   let prefix = counties[0]?.code.slice(0, 6) ?? '';
   for (const c of counties) while (!c.code.startsWith(prefix)) prefix = prefix.slice(0, prefix.length - 2);
   const holder = byCode.get(padCode(prefix));
-  const holderName = holder && issuerName(regionLevel(holder.code), holder.name) ? holder.name : counties[0]?.name ?? '';
+  // (a site of several counties without their city or province: no common place, each county's own below)
+  const holderName = holder && issuerName(regionLevel(holder.code), holder.name) ? holder.name : counties.length === 1 ? counties[0]!.name : '';
   const phone = prefix === '420583' ? '0717-4211234' : '12393';
   const lastYear = Math.max(...years);
   return {
@@ -712,7 +713,13 @@ export function siteConfig(regions: readonly Region[], years: readonly number[])
     asOf: `${lastYear}-01-10`,
     baseUrl: 'https://gongshi.example.cn',
     issuer,
-    objection: { phone, address: `${holderName}医疗保障局服务大厅`, days: 7 },
+    objection: {
+      phone,
+      address: holderName ? `${holderName}医疗保障局服务大厅` : '',
+      days: 7,
+      // several counties: each sends its residents to its own office
+      ...(counties.length > 1 && { byRegion: Object.fromEntries(counties.map((c) => [c.code, { address: `${c.name}医疗保障局服务大厅` }])) }),
+    },
     collection: { start: '09-01', end: '12-31' },
     milestones: [
       { date: '11-20', rate: 0.8 },

@@ -17,6 +17,8 @@ export interface SiteFacts {
   objectionPhone: string;
   objectionAddress: string;
   objectionDays: number;
+  /** Whether some counties or townships have an objection contact of their own (shown on their notices). */
+  localObjections: boolean;
   /** "9月1日至12月31日". */
   collectionPeriod: string;
   latestYear: number;
@@ -43,6 +45,7 @@ export function siteFacts(meta: SiteMeta, regions: ReadonlyMap<string, Region>):
     objectionPhone: c.objection.phone,
     objectionAddress: c.objection.address,
     objectionDays: c.objection.days,
+    localObjections: Object.keys(c.objection.byRegion).length > 0,
     collectionPeriod: `${monthDayZh(c.collection.start)}至${monthDayZh(c.collection.end)}`,
     latestYear: meta.years.at(-1) ?? 0,
     target: formatRate(c.target),

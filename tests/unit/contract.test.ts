@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { levelOf, normalizeHeader, parentOf, parseDate } from '../../src/lib/contract.ts';
+import { levelOf, normalizeHeader, parentOf, parseDate, SiteConfigSchema } from '../../src/lib/contract.ts';
 import { renderDataReadme } from '../../src/lib/data-docs.ts';
 
 describe('data contract', () => {
@@ -52,5 +52,22 @@ describe('the zod schema and the validator agree', () => {
         }
       }
     }
+  });
+});
+
+describe('site.json', () => {
+  it('says what is wrong in Chinese, where it is', () => {
+    const r = SiteConfigSchema.safeParse({
+      target: 3,
+      issuer: { '420583': '枝江市医疗保障局' },
+      objection: { days: '七', byRegion: { '420583000000': { tel: '0717-4211234' } } },
+    });
+    const issues = (r.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]);
+    expect(issues).toEqual([
+      ['issuer.420583', '键应为 12 位区划代码'],
+      ['objection.days', expect.stringContaining('期望 数字')],
+      ['objection.byRegion.420583000000', expect.stringContaining('未知的键(key): "tel"')],
+      ['target', expect.stringContaining('数值过大')],
+    ]);
   });
 });

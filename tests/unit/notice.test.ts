@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  channelLines, csvPath, issuerFor, noticePeriod, noticeTitle, pageCount, pageOfRow, pageRange, PAGE_SIZE, rankChildren, ranksOf,
+  channelLines, csvPath, issuerFor, noticePeriod, objectionFor, noticeTitle, pageCount, pageOfRow, pageRange, PAGE_SIZE, rankChildren, ranksOf,
   rateFlag, regionPath, shortUrl, statusLines, surnameIndex, surnameOf, yearPath,
 } from '../../src/lib/notice.ts';
 import { parseCsvText, parseRowQuery, rowMatches } from '../../src/lib/row-filter.ts';
 import { qrSvg } from '../../src/lib/qr.ts';
 import { toCsv } from '../../src/lib/publish.ts';
+import { SiteConfigSchema } from '../../src/lib/contract.ts';
 
 describe('notice URLs', () => {
   it('gives every region, year and page a stable path', () => {
@@ -79,6 +80,30 @@ describe('notice period and issuer', () => {
     expect(issuerFor('420583104002', issuers)).toBe('枝江市医疗保障局');
     expect(issuerFor('420583000000', issuers)).toBe('枝江市医疗保障局');
     expect(issuerFor('420583103201', {})).toBeNull();
+  });
+
+  it('sends each village to its own county’s or township’s objection contact, each field from the nearest region that has one', () => {
+    const { objection } = SiteConfigSchema.parse({
+      objection: {
+        phone: '12393',
+        address: '宜昌市医疗保障局服务大厅',
+        byRegion: {
+          '420583000000': { phone: '0717-4211234', address: '枝江市医疗保障局服务大厅' },
+          '420583103000': { address: '顾家店镇便民服务中心' },
+          '420503000000': { phone: '0717-6441234' },
+        },
+      },
+    });
+    expect(objectionFor('420583103201', objection)).toEqual({ phone: '0717-4211234', address: '顾家店镇便民服务中心' });
+    expect(objectionFor('420583104001', objection)).toEqual({ phone: '0717-4211234', address: '枝江市医疗保障局服务大厅' });
+    expect(objectionFor('420503001001', objection)).toEqual({ phone: '0717-6441234', address: '宜昌市医疗保障局服务大厅' });
+    expect(objectionFor('420502001001', objection)).toEqual({ phone: '12393', address: '宜昌市医疗保障局服务大厅' });
+    expect(objectionFor('420583103201', SiteConfigSchema.parse({}).objection)).toEqual({ phone: '12393', address: '' });
+  });
+
+  it('refuses a local objection contact that is not keyed by a region code or has unknown fields', () => {
+    expect(SiteConfigSchema.safeParse({ objection: { byRegion: { '420583': { phone: '0717-4211234' } } } }).success).toBe(false);
+    expect(SiteConfigSchema.safeParse({ objection: { byRegion: { '420583000000': { tel: '0717-4211234' } } } }).success).toBe(false);
   });
 
   it('titles the notice like the paper one', () => {

@@ -137,6 +137,16 @@ describe('regions of 枝江市', () => {
     expect(site.objection.phone).toBe('0717-4211234');
     expect(site.objection.address).toBe('枝江市医疗保障局服务大厅');
     expect(JSON.stringify(site).match(MOBILE_IN_TEXT)).toBeNull();
+    expect(site.objection.byRegion).toBeUndefined();
+  });
+
+  it('gives each county of a several-county sample its own objection place', () => {
+    const site = siteConfig(loadRegions({ counties: ['420503', '420583'] }), YEARS);
+    expect(site.objection).toMatchObject({ phone: '12393', address: '' });
+    expect(site.objection.byRegion).toEqual({
+      '420503000000': { address: '伍家岗区医疗保障局服务大厅' },
+      '420583000000': { address: '枝江市医疗保障局服务大厅' },
+    });
   });
 });
 

@@ -19,12 +19,16 @@ describe('siteFacts', () => {
       collection: { start: '09-15', end: '12-20' },
     }), regions);
     expect(f.issuers).toEqual(['枝江市医疗保障局', '顾家店镇人民政府']);
-    expect(f).toMatchObject({ places: '枝江市', objectionPhone: '0717-4211234', objectionAddress: '服务大厅', objectionDays: 10, collectionPeriod: '9月15日至12月20日', latestYear: 2026, target: '95.0%' });
+    expect(f).toMatchObject({ places: '枝江市', objectionPhone: '0717-4211234', objectionAddress: '服务大厅', objectionDays: 10, localObjections: false, collectionPeriod: '9月15日至12月20日', latestYear: 2026, target: '95.0%' });
   });
 
   it('falls back to the defaults when site.json says nothing', () => {
     const f = siteFacts(meta({}), regions);
     expect(f.issuers).toEqual([]);
-    expect(f).toMatchObject({ objectionPhone: '12393', objectionDays: 7, collectionPeriod: '9月1日至12月31日' });
+    expect(f).toMatchObject({ objectionPhone: '12393', objectionDays: 7, localObjections: false, collectionPeriod: '9月1日至12月31日' });
+  });
+
+  it('says when counties or townships have objection contacts of their own', () => {
+    expect(siteFacts(meta({ objection: { byRegion: { '420583000000': { address: '枝江市医疗保障局服务大厅' } } } }), regions).localObjections).toBe(true);
   });
 });
