@@ -77,6 +77,11 @@ export function objectionFor(code: string, objection: Readonly<SiteConfig['objec
   return { phone: phone ?? objection.phone, address: address ?? objection.address };
 }
 
+/** A `tel:` link for a phone number as site.json writes it (0717-4211234 → tel:07174211234). */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
 /** Title of a village's notice: 「沙碛坪村 2025年度城乡居民医保缴费情况公示」. */
 export function noticeTitle(name: string, year: number): string {
   return `${name} ${year}年度城乡居民医保缴费情况公示`;

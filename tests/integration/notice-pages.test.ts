@@ -88,7 +88,11 @@ function writeBigExport(dir: string): string {
   writeFileSync(join(dir, 'payments.csv'), lines.join('\n') + '\n');
   writeFileSync(join(dir, 'regions.csv'), `code,name\n420583000000,枝江市\n420583001000,马家店街道\n${BIG},丰坪巷社区\n${THOUSAND},团结村\n`);
   writeFileSync(join(dir, 'enrollment.csv'), `区划代码,待遇年度,应参保人数\n${BIG},2025,2000\n${THOUSAND},2025,1100\n`);
-  writeFileSync(join(dir, 'site.json'), JSON.stringify({ asOf: '2025-01-10', issuer: { '420583001000': '马家店街道办事处' } }));
+  writeFileSync(join(dir, 'site.json'), JSON.stringify({
+    asOf: '2025-01-10',
+    issuer: { '420583001000': '马家店街道办事处' },
+    objection: { byRegion: { '420583001000': { phone: '0717-4210000', address: '马家店街道便民服务中心' }, [THOUSAND]: { address: '团结村村委会' } } },
+  }));
   return dir;
 }
 
@@ -184,6 +188,15 @@ describe('a community with 2,345 rows and a village with 1,000', () => {
     expect(index).toContain('<b>欧阳</b>');
     expect(index).toMatch(/<b>王<\/b> \d+人：<a href="\.\/">1<\/a>、<a href="p\/2\/">2<\/a>、<a href="p\/3\/">3<\/a>/);
     expect(page(site.dist, '/r/420583001001/2025/p/3/')).toContain('href="/r/420583001001/2025/#surnames"');
+  });
+
+  it('sends residents to their own township’s or village’s objection contact, on the notice and the 未到账 list', () => {
+    const contact = (html: string): string => /<dt>异议反馈<\/dt><dd>([\s\S]*?)<\/dd>/.exec(html)?.[1] ?? '';
+    expect(contact(page(site.dist, '/r/420583001001/2025/'))).toBe('请于2025年1月16日前拨打 <a class="nw" href="tel:07174210000">0717-4210000</a>，或到马家店街道便民服务中心');
+    expect(contact(page(site.dist, '/r/420583001201/2025/'))).toBe('请于2025年1月16日前拨打 <a class="nw" href="tel:07174210000">0717-4210000</a>，或到团结村村委会');
+    const box = /<strong[^>]*>名单里有您：[\s\S]*?<\/p>/.exec(page(site.dist, '/r/420583001000/2025/pending/'))?.[0].replace(/ data-astro-cid-\w+/g, '');
+    expect(box).toContain('或拨打 <a href="tel:07174210000"><strong>0717-4210000</strong></a>，或到马家店街道便民服务中心反映。');
+    expect(page(site.dist, '/help/problem/')).toContain('各地另有自己的反馈电话和地点');
   });
 
   it('flags a rate above 100%', () => {

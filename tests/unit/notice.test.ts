@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   channelLines, csvPath, issuerFor, noticePeriod, objectionFor, noticeTitle, pageCount, pageOfRow, pageRange, PAGE_SIZE, rankChildren, ranksOf,
-  rateFlag, regionPath, shortUrl, statusLines, surnameIndex, surnameOf, yearPath,
+  rateFlag, regionPath, shortUrl, statusLines, surnameIndex, surnameOf, telHref, yearPath,
 } from '../../src/lib/notice.ts';
 import { parseCsvText, parseRowQuery, rowMatches } from '../../src/lib/row-filter.ts';
 import { qrSvg } from '../../src/lib/qr.ts';
@@ -99,6 +99,12 @@ describe('notice period and issuer', () => {
     expect(objectionFor('420503001001', objection)).toEqual({ phone: '0717-6441234', address: '宜昌市医疗保障局服务大厅' });
     expect(objectionFor('420502001001', objection)).toEqual({ phone: '12393', address: '宜昌市医疗保障局服务大厅' });
     expect(objectionFor('420583103201', SiteConfigSchema.parse({}).objection)).toEqual({ phone: '12393', address: '' });
+  });
+
+  it('dials a phone number as written, with its dashes and spaces left out', () => {
+    expect(telHref('0717-4211234')).toBe('tel:07174211234');
+    expect(telHref('12393')).toBe('tel:12393');
+    expect(telHref('+86 717 421 1234')).toBe('tel:+867174211234');
   });
 
   it('refuses a local objection contact that is not keyed by a region code or has unknown fields', () => {
