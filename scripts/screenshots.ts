@@ -1,6 +1,6 @@
 /**
  * Screenshots of a notice as people see it: on a 390 px wide phone, and printed on A4
- * (the print-to-PDF output, rendered back to PNG by Chromium's PDF viewer). Uses
+ * (the print-to-PDF output, rendered back to PNG by pdf.js). Uses
  * Debian's Chromium through playwright-core; no browser download.
  *
  *   node scripts/screenshots.ts [--dist dist] [--path /r/{code}/{year}/] [--out test-results/screenshots]
@@ -8,22 +8,22 @@
  * Without --path it picks the notice with the most rows on its first page (and, among
  * those, one with 未到账 rows), from the data stage output next to the site (SITE_DATA_DIR).
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { StatsFile } from '../src/lib/publish.ts';
 import { PAGE_SIZE, yearPath } from '../src/lib/notice.ts';
+import { openPdf } from '../tests/e2e/pdf.ts';
 
 const { values } = parseArgs({ options: { dist: { type: 'string' }, data: { type: 'string' }, path: { type: 'string' }, out: { type: 'string' } } });
 const dist = resolve(values.dist ?? process.env.DIST_DIR ?? 'dist');
 const data = resolve(values.data ?? process.env.SITE_DATA_DIR ?? '.data');
 const out = resolve(values.out ?? 'test-results/screenshots');
 const PHONE = { width: 390, height: 844 };
-/** A4 at 96 dpi × 1.5, so the PDF viewer shows one page at a legible size. */
-const A4_VIEW = { width: 1240, height: 1754 };
+/** Width of a printed page's image: A4 at 150 dpi, legible at full size. */
+const A4_WIDTH_PX = 1240;
 
 /** The village-year whose first page is fullest (ties: more 未到账 rows, then code). */
 function pickNotice(): string {
@@ -87,16 +87,18 @@ try {
   await printPage.goto(server.origin + path, { waitUntil: 'networkidle' });
   const pdfPath = join(out, 'notice-print.pdf');
   await printPage.pdf({ path: pdfPath, format: 'A4', preferCSSPageSize: true });
-  // Chromium's own PDF viewer renders the PDF back to pixels; it has no "loaded" event to wait for.
+  // pdf.js renders the PDF back to pixels, as the print tests read it (Chromium's own PDF
+  // viewer gave a blank first page when not drawn in time, and ignored #page=2).
   const pngs: string[] = [];
-  for (const n of [1, 2]) {
-    const viewer = await browser.newPage({ viewport: A4_VIEW });
-    await viewer.goto(`${pathToFileURL(pdfPath).href}#page=${n}&toolbar=0`);
-    await viewer.waitForTimeout(2500);
-    const png = join(out, `notice-print-page${n}.png`);
-    await viewer.screenshot({ path: png });
-    await viewer.close();
-    pngs.push(png);
+  const pdf = await openPdf(readFileSync(pdfPath));
+  try {
+    for (let n = 1; n <= Math.min(2, pdf.pages); n++) {
+      const png = join(out, `notice-print-page${n}.png`);
+      writeFileSync(png, (await pdf.render(n, A4_WIDTH_PX / (await pdf.size(n)).width)).png);
+      pngs.push(png);
+    }
+  } finally {
+    await pdf.close();
   }
   console.log(`notice ${path}\nphone: ${shots.join(', ')} (horizontal overflow ${overflow} px)\nprint: ${pdfPath} → ${pngs.join(', ')}`);
 } finally {
