@@ -4,7 +4,7 @@
  * (`npm run docs:data`) and a test checks the two agree.
  */
 import { z } from 'astro/zod';
-import { isMaskedName, MASKED_ID_PATTERN } from './mask.ts';
+import { isMaskedName, MASKED_ID_PATTERN, MOBILE_IN_TEXT } from './mask.ts';
 import { DEFAULT_ITERATIONS, MIN_ITERATIONS, SALT_PATTERN } from './token.ts';
 
 /** What a failed cell check reports: what is wrong, what was expected, how to fix it. */
@@ -280,6 +280,10 @@ function byRegionCode<V extends z.ZodType>(value: V) {
   return z.record(z.string().regex(/^\d{12}$/), value, { error: (issue) => (issue.code === 'invalid_key' ? '键应为 12 位区划代码' : undefined) });
 }
 
+/** The objection phone published on every notice: an office line, never someone's own mobile number. */
+const MOBILE = new RegExp(MOBILE_IN_TEXT.source);
+const officePhone = z.string().min(3).refine((v) => !MOBILE.test(v.replace(/[\s-]/g, '')), { error: '不要填手机号码（会公示在每张公示上）：请填办公电话，如 0717-4211234，或 12393' });
+
 const monthDay = z.string().regex(/^\d{2}-\d{2}$/, { error: '应为 MM-DD，如 11-20' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: '应为 YYYY-MM-DD，如 2026-01-10' }).refine((v) => parseDate(v) !== null, { error: '不是有效日期' });
 
@@ -293,7 +297,7 @@ export const SiteConfigSchema = z.object({
   /** Issuing unit per region code (county or township); falls back up the hierarchy. */
   issuer: byRegionCode(z.string().min(1)).default({}),
   objection: z.object({
-    phone: z.string().min(3).default('12393'),
+    phone: officePhone.default('12393'),
     address: z.string().default(''),
     /** Days the notice is posted and objections are accepted. */
     days: z.number().int().min(1).max(90).default(7),
@@ -303,7 +307,7 @@ export const SiteConfigSchema = z.object({
      * field is looked up the hierarchy (src/lib/notice.ts, objectionFor), then falls back to
      * `phone` and `address` above.
      */
-    byRegion: byRegionCode(z.object({ phone: z.string().min(3).optional(), address: z.string().min(1).optional() }).strict()).default({}),
+    byRegion: byRegionCode(z.object({ phone: officePhone.optional(), address: z.string().min(1).optional() }).strict()).default({}),
   }).default({ phone: '12393', address: '', days: 7, byRegion: {} }),
   collection: z.object({ start: monthDay.default('09-01'), end: monthDay.default('12-31') }).default({ start: '09-01', end: '12-31' }),
   milestones: z.array(z.object({ date: monthDay, rate: z.number().min(0).max(1.5) })).default([{ date: '11-20', rate: 0.8 }, { date: '12-20', rate: 0.95 }]),

@@ -24,7 +24,7 @@ export const SITE_CONFIG_DOCS: ReadonlyArray<{ field: string; description: strin
   { field: '`baseUrl`', description: '网站的公开地址，用于规范链接和二维码', default: 'https://gongshi.example.cn' },
   { field: '`asOf`', description: '数据截至日期 YYYY-MM-DD（取自导出，不取构建机器的时钟）', default: '最晚的缴费日期' },
   { field: '`issuer`', description: '发布单位：`{ "区划代码": "单位名称" }`，县或乡镇，向上查找', default: '无' },
-  { field: '`objection.phone` / `.address` / `.days`', description: '异议反馈电话（办公电话，不要填个人手机）、地点、公示天数', default: '12393 / 空 / 7' },
+  { field: '`objection.phone` / `.address` / `.days`', description: '异议反馈电话（办公电话；手机号码会被拒绝，因为它会公示在每张公示上）、地点、公示天数', default: '12393 / 空 / 7' },
   { field: '`objection.byRegion`', description: '各县或乡镇自己的异议反馈电话、地点：`{ "区划代码": { "phone": "0717-4211234", "address": "枝江市医疗保障局服务大厅" } }`，两项都可只写一项；每项向上查找，找不到用上一行的。多个县合办一个网站时，让居民找本县反映', default: '无' },
   { field: '`collection.start` / `.end`', description: '集中征缴期 MM-DD（N 年度在 N-1 年）', default: '09-01 / 12-31' },
   { field: '`milestones`', description: '进度节点 `[{ "date": "11-20", "rate": 0.8 }]`', default: '11-20 80%，12-20 95%' },

@@ -70,4 +70,15 @@ describe('site.json', () => {
       ['target', expect.stringContaining('数值过大')],
     ]);
   });
+
+  it('refuses a mobile number as an objection phone, without repeating it', () => {
+    const r = SiteConfigSchema.safeParse({ objection: { phone: '138 0000 1234', byRegion: { '420583000000': { phone: '13800001234' }, '420583103000': { phone: '0717-4211234' } } } });
+    const issues = (r.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]);
+    expect(issues.map(([path]) => path)).toEqual(['objection.phone', 'objection.byRegion.420583000000.phone']);
+    for (const [, message] of issues) {
+      expect(message).toContain('不要填手机号码');
+      expect(message).not.toMatch(/138/);
+    }
+    expect(SiteConfigSchema.safeParse({ objection: { phone: '12393', byRegion: { '420583000000': { phone: '0717-4211234' } } } }).success).toBe(true);
+  });
 });
