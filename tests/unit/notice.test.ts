@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  channelLines, csvPath, issuerFor, noticePeriod, objectionFor, noticeTitle, pageCount, pageOfRow, pageRange, PAGE_SIZE, rankChildren, ranksOf,
+  channelLines, csvPath, issuerFor, noticePeriod, noticeTitle, objectionFor, pageCount, pageOfRow, pageRange, PAGE_SIZE, rankChildren, ranksOf,
   rateFlag, regionPath, shortUrl, statusLines, surnameIndex, surnameOf, telHref, yearPath,
 } from '../../src/lib/notice.ts';
 import { parseCsvText, parseRowQuery, rowMatches } from '../../src/lib/row-filter.ts';
@@ -105,11 +105,6 @@ describe('notice period and issuer', () => {
     expect(telHref('0717-4211234')).toBe('tel:07174211234');
     expect(telHref('12393')).toBe('tel:12393');
     expect(telHref('+86 717 421 1234')).toBe('tel:+867174211234');
-  });
-
-  it('refuses a local objection contact that is not keyed by a region code or has unknown fields', () => {
-    expect(SiteConfigSchema.safeParse({ objection: { byRegion: { '420583': { phone: '0717-4211234' } } } }).success).toBe(false);
-    expect(SiteConfigSchema.safeParse({ objection: { byRegion: { '420583000000': { tel: '0717-4211234' } } } }).success).toBe(false);
   });
 
   it('titles the notice like the paper one', () => {
